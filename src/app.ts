@@ -1,0 +1,84 @@
+import { ConversationState, UserState, type CloudAdapter } from 'botbuilder';
+import type { Server } from 'restify';
+import type { Config } from './config';
+import { createLogger, type Logger } from './log';
+import { Metrics } from './metrics';
+import { createI18n } from './i18n';
+import { IntegrationBot } from './bot/integrationBot';
+import { createAdapter } from './bot/adapter';
+import { createHttpServer } from './server/httpServer';
+import type { ConversationStore } from './state/conversationStore';
+import { MemoryStore } from './state/memoryStore';
+import { RedisStore, createRedisClient } from './state/redisStore';
+import { TurnScopedStorage } from './state/turnSerializer';
+
+export interface App {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  store: ConversationStore;
+  adapter: CloudAdapter;
+  bot: IntegrationBot;
+  server: Server;
+  /** Listens on config.port (0: a free port); resolves with the port. */
+  listen(): Promise<number>;
+  /** Stops accepting, lets turns in flight finish (up to the grace time), closes the store. */
+  stop(): Promise<void>;
+}
+
+export function createStore(config: Config, metrics: Metrics): ConversationStore {
+  const ttlMs = config.stateTtlSeconds * 1000;
+  if (!config.redisUrl) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
+  return new RedisStore(createRedisClient(config.redisUrl), {
+    prefix: config.redisKeyPrefix,
+    ttlMs,
+    onRoundTrip: (op, seconds) => metrics.storeLatency.observe({ store: 'redis', op }, seconds),
+  });
+}
+
+/** Builds every part from the configuration and wires them together. */
+export function createApp(config: Config, options: { log?: Logger; metrics?: Metrics } = {}): App {
+  const log = options.log ?? createLogger(config);
+  const metrics = options.metrics ?? new Metrics();
+  const store = createStore(config, metrics);
+  const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale });
+
+  const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
+  const bot = new IntegrationBot({
+    conversationState: new ConversationState(storage),
+    userState: new UserState(storage),
+    i18n,
+    defaultLocale: config.defaultLocale,
+    enabledLocales: config.enabledLocales,
+  });
+  const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx) });
+  const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    log,
+    metrics,
+    store,
+    adapter,
+    bot,
+    server: http.server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => {
+          http.server.off('error', reject);
+          resolve(http.server.address().port);
+        });
+      }),
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+        const deadline = Date.now() + config.shutdownGraceMs;
+        while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (http.inFlight() > 0) log.warn({ inFlight: http.inFlight() }, 'shutdown grace time over; turns still in flight');
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The service's configuration: read from the environment once, typed and validated.
+ * An invalid value stops start-up with a message that names the variable and what it expects.
+ */
+
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: embedded in-memory store (one process only). */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** How long a conversation's state is kept after its last turn. */
+  stateTtlSeconds: number;
+  /** How long one turn may hold a conversation's lock before another instance may take it. */
+  turnLockTtlMs: number;
+  /** How long a turn waits for a busy conversation before it gives up politely. */
+  turnLockWaitMs: number;
+  maxBodyBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  defaultLocale: string;
+  enabledLocales: string[];
+  /** How long SIGTERM waits for turns in flight before closing anyway. */
+  shutdownGraceMs: number;
+  /** Bot Framework credentials: all unset means local mode (Emulator, tests), no authentication. */
+  microsoftApp: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appType: AppType;
+    tenantId: string | undefined;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string, got: string | undefined) {
+    super(`${variable} must be ${expected}; got ${got === undefined ? 'nothing' : JSON.stringify(got)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const found = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
+  if (!found) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  return found;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+const LOCALE = /^[a-z]{2,3}$/;
+
+export function loadConfig(env: Env = process.env): Config {
+  const redisUrl = text(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL', redisUrl);
+  }
+  const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX') ?? 'tib:';
+  if (/[{}\s]/.test(redisKeyPrefix) || redisKeyPrefix.length > 64) {
+    throw new ConfigError('REDIS_KEY_PREFIX', 'up to 64 characters without spaces or braces', redisKeyPrefix);
+  }
+
+  const enabledLocales = (text(env, 'ENABLED_LOCALES') ?? 'da,en').split(',').map((l) => l.trim().toLowerCase());
+  if (enabledLocales.length === 0 || !enabledLocales.every((l) => LOCALE.test(l))) {
+    throw new ConfigError('ENABLED_LOCALES', 'a comma-separated list of language codes such as da,en', env.ENABLED_LOCALES);
+  }
+  const defaultLocale = (text(env, 'DEFAULT_LOCALE') ?? enabledLocales[0]).toLowerCase();
+  if (!enabledLocales.includes(defaultLocale)) {
+    throw new ConfigError('DEFAULT_LOCALE', `one of ENABLED_LOCALES (${enabledLocales.join(', ')})`, defaultLocale);
+  }
+
+  const appId = text(env, 'MicrosoftAppId');
+  const appPassword = text(env, 'MicrosoftAppPassword');
+  const appType = oneOf(env, 'MicrosoftAppType', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, 'MultiTenant');
+  const tenantId = text(env, 'MicrosoftAppTenantId');
+  if (appId === undefined && (appPassword !== undefined || tenantId !== undefined)) {
+    throw new ConfigError('MicrosoftAppId', 'set when MicrosoftAppPassword or MicrosoftAppTenantId is set', undefined);
+  }
+  if (appId !== undefined && appType !== 'UserAssignedMSI' && appPassword === undefined) {
+    throw new ConfigError('MicrosoftAppPassword', `set when MicrosoftAppId is set and MicrosoftAppType is ${appType}`, undefined);
+  }
+  if (appType !== 'MultiTenant' && appId !== undefined && tenantId === undefined) {
+    throw new ConfigError('MicrosoftAppTenantId', `set when MicrosoftAppType is ${appType}`, undefined);
+  }
+
+  const production = text(env, 'NODE_ENV') === 'production';
+  return {
+    port: integer(env, 'PORT', 3978, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    redisUrl,
+    redisKeyPrefix,
+    stateTtlSeconds: integer(env, 'STATE_TTL_DAYS', 30, 1, 3650) * 86400,
+    turnLockTtlMs: integer(env, 'TURN_LOCK_TTL_MS', 30_000, 100, 600_000),
+    turnLockWaitMs: integer(env, 'TURN_LOCK_WAIT_MS', 10_000, 0, 600_000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 262_144, 1024, 10_485_760),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logPretty: bool(env, 'LOG_PRETTY', !production && process.stdout.isTTY === true),
+    defaultLocale,
+    enabledLocales,
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
+    microsoftApp: { appId, appPassword, appType, tenantId },
+  };
+}
+
+/** Local mode: no Bot Framework credentials, so requests are not authenticated (Emulator, tests). */
+export function isLocalMode(config: Config): boolean {
+  return config.microsoftApp.appId === undefined;
+}

@@ -1,0 +1,49 @@
+import { ConfigError, isLocalMode, loadConfig } from './config';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = createApp(config);
+  const { log } = app;
+  if (!config.redisUrl) {
+    log.warn('REDIS_URL is not set: using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
+  }
+  if (isLocalMode(config)) log.info('no MicrosoftAppId: local mode, requests are not authenticated (Emulator, tests)');
+
+  const port = await app.listen();
+  log.info({ port, store: app.store.kind, locales: config.enabledLocales }, `bot listening on http://localhost:${port}/api/messages`);
+
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    log.info({ signal }, 'shutting down: finishing turns in flight');
+    app.stop().then(
+      () => {
+        log.info('stopped');
+        log.flush();
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('Start-up failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

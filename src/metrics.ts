@@ -1,0 +1,61 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's Prometheus metrics, one registry per process (a fresh one per app in tests). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly turns = new Counter({
+    name: 'bot_turns_total',
+    help: 'Turns processed, by channel and activity type.',
+    labelNames: ['channel', 'type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly turnDuration = new Histogram({
+    name: 'bot_turn_duration_seconds',
+    help: 'Time from receiving an activity to finishing its turn (state saved).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'bot_errors_total',
+    help: 'Errors, by where they happened.',
+    labelNames: ['where'] as const,
+    registers: [this.registry],
+  });
+
+  readonly storeLatency = new Histogram({
+    name: 'bot_store_operation_duration_seconds',
+    help: 'State store round trips (Redis or embedded), by operation.',
+    labelNames: ['store', 'op'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly lockWaits = new Counter({
+    name: 'bot_turn_lock_waits_total',
+    help: 'Times a turn found its conversation busy with another turn and waited.',
+    registers: [this.registry],
+  });
+
+  readonly stateMisses = new Counter({
+    name: 'bot_state_prefetch_misses_total',
+    help: 'State reads in a turn that the turn start did not prefetch (each costs an extra round trip).',
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Times an async store operation into storeLatency. */
+  async timeStore<T>(store: string, op: string, work: () => Promise<T>): Promise<T> {
+    const end = this.storeLatency.startTimer({ store, op });
+    try {
+      return await work();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import type { StoreItem, StoreItems } from 'botbuilder';
+import {
+  type AcquireResult,
+  type ConversationStore,
+  type TurnLock,
+  EtagConflictError,
+  LockLostError,
+  changeList,
+  decodeItem,
+  encodeItem,
+  expectedEtag,
+  keyList,
+  newEtag,
+} from './conversationStore';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * The embedded store: one process, nothing on disk. Same semantics as `RedisStore` (eTags,
+ * retention, turn locks), so the contract suite runs unchanged against both. Every operation
+ * yields once, as a real store's round trip would, so turns interleave as they do on Redis.
+ */
+export class MemoryStore implements ConversationStore {
+  readonly kind = 'memory' as const;
+  private readonly items = new Map<string, Entry>();
+  private readonly locks = new Map<string, Entry>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: { ttlMs: number; sweepEveryMs?: number }) {
+    if (options.sweepEveryMs) {
+      this.sweeper = setInterval(() => this.sweep(), options.sweepEveryMs);
+      this.sweeper.unref();
+    }
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    await tick();
+    const items: StoreItems = {};
+    for (const key of keyList(keys)) {
+      const entry = this.live(this.items, key);
+      if (entry) items[key] = decodeItem(key, entry.value);
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    await tick();
+    this.apply(new Map(changeList(changes)));
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await tick();
+    for (const key of keyList(keys)) this.items.delete(key);
+  }
+
+  async acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult> {
+    await tick();
+    const now = Date.now();
+    const holder = this.live(this.locks, lock.tag);
+    if (holder && holder.value !== lock.token) return { acquired: false, retryInMs: Math.max(1, holder.expiresAt - now) };
+    this.locks.set(lock.tag, { value: lock.token, expiresAt: now + lock.ttlMs });
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const entry = this.live(this.items, key);
+      if (!entry) continue;
+      entry.expiresAt = now + this.options.ttlMs;
+      items[key] = decodeItem(key, entry.value);
+    }
+    return { acquired: true, items };
+  }
+
+  async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>): Promise<void> {
+    await tick();
+    if (this.live(this.locks, lock.tag)?.value !== lock.token) throw new LockLostError(lock.tag);
+    this.apply(new Map(Object.entries(changes)));
+    this.locks.delete(lock.tag);
+  }
+
+  async ping(): Promise<number> {
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Number of live items (for the embedded store's metrics and tests). */
+  get size(): number {
+    this.sweep();
+    return this.items.size;
+  }
+
+  /** All or nothing: every eTag is checked before anything is written. */
+  private apply(changes: Map<string, StoreItem | null>): void {
+    for (const [key, item] of changes) {
+      const expected = expectedEtag(item);
+      const current = this.live(this.items, key);
+      if (expected !== undefined && current && !current.value.startsWith(`${expected}\n`)) throw new EtagConflictError(key);
+    }
+    const expiresAt = Date.now() + this.options.ttlMs;
+    for (const [key, item] of changes) {
+      if (item === null) this.items.delete(key);
+      else this.items.set(key, { value: encodeItem(item, newEtag()), expiresAt });
+    }
+  }
+
+  private live(map: Map<string, Entry>, key: string): Entry | undefined {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const map of [this.items, this.locks]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+    }
+  }
+}
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
