@@ -34,18 +34,8 @@ for i = 2, #KEYS do
 end
 return out`;
 
-/** Reads keys and restarts their retention time. ARGV[1] data ttl ms. */
-const READ_AND_TOUCH = `
-local out = {}
-for i = 1, #KEYS do
-  local v = redis.call('GET', KEYS[i])
-  if v then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-  out[i] = v or false
-end
-return out`;
-
 /**
- * Compare-and-set for a batch of keys in one slot, optionally releasing a turn lock.
+ * Compare-and-set for a batch of keys, all or nothing, optionally releasing a turn lock.
  * KEYS[1..n] data, then KEYS[n+1] the lock when ARGV[1] (token) is not empty.
  * ARGV: token, data ttl ms, then per data key: expected eTag ('' = any), encoded value ('' = delete).
  * Returns 'ok', 'lost' (lock not ours, nothing written) or the 1-based index of a conflicting key.
@@ -73,7 +63,6 @@ return 'ok'`;
 
 interface ScriptedRedis {
   tibLockAndRead(numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  tibReadAndTouch(numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   tibWriteBatch(numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
@@ -89,7 +78,10 @@ export interface RedisStoreOptions {
 /**
  * Bot state in Redis. Keys are `<prefix>{<owner>}<rest>` where the owner is the conversation or
  * user the key belongs to (see `ownerTag`), so one conversation's keys and its lock share a Redis
- * Cluster slot and a script may touch them together. Values are `<eTag>\n<json>`.
+ * Cluster slot. Values are `<eTag>\n<json>`. A turn costs two commands, one round trip each: a
+ * script that takes the lock and reads, and a script that writes and releases. Both touch the
+ * conversation's and the user's keys together, which a standalone Redis (or a managed
+ * single-shard one) allows; on a multi-shard Redis Cluster the user's key lives in another slot.
  */
 export class RedisStore implements ConversationStore {
   readonly kind = 'redis' as const;
@@ -97,7 +89,6 @@ export class RedisStore implements ConversationStore {
 
   constructor(client: Redis, private readonly options: RedisStoreOptions) {
     client.defineCommand('tibLockAndRead', { lua: LOCK_AND_READ });
-    client.defineCommand('tibReadAndTouch', { lua: READ_AND_TOUCH });
     client.defineCommand('tibWriteBatch', { lua: WRITE_BATCH });
     this.client = client as Redis & ScriptedRedis;
   }
@@ -128,7 +119,7 @@ export class RedisStore implements ConversationStore {
   async write(changes: StoreItems): Promise<void> {
     const entries = changeList(changes);
     if (entries.length === 0) return;
-    await this.writeGroups(new Map(entries), undefined);
+    await this.writeBatch(entries, undefined);
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -138,69 +129,31 @@ export class RedisStore implements ConversationStore {
   }
 
   async acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult> {
-    const locked = keys.filter((k) => ownerTag(k) === lock.tag);
-    const others = groupByOwner(keys.filter((k) => ownerTag(k) !== lock.tag));
-    const ttl = this.options.ttlMs;
-    const replies = await this.timed('acquire', async () => {
-      const pipeline = this.client.pipeline() as unknown as ScriptedRedis & { exec(): Promise<[Error | null, unknown][] | null> };
-      pipeline.tibLockAndRead(1 + locked.length, this.lockKey(lock.tag), ...locked.map((k) => this.redisKey(k)), lock.token, lock.ttlMs, ttl);
-      for (const group of others) pipeline.tibReadAndTouch(group.length, ...group.map((k) => this.redisKey(k)), ttl);
-      return (await pipeline.exec())!.map(([err, result]) => {
-        if (err) throw err;
-        return result as (string | number | null)[];
-      });
-    });
-    const [first, ...rest] = replies;
-    if (first[0] === 0) return { acquired: false, retryInMs: Math.max(1, Number(first[1])) };
+    const reply = (await this.timed('acquire', () =>
+      this.client.tibLockAndRead(1 + keys.length, this.lockKey(lock.tag), ...keys.map((k) => this.redisKey(k)), lock.token, lock.ttlMs, this.options.ttlMs),
+    )) as (string | number | null)[];
+    if (reply[0] === 0) return { acquired: false, retryInMs: Math.max(1, Number(reply[1])) };
     const items: StoreItems = {};
-    locked.forEach((key, i) => {
-      const stored = first[i + 1];
+    keys.forEach((key, i) => {
+      const stored = reply[i + 1];
       if (typeof stored === 'string') items[key] = decodeItem(key, stored);
     });
-    others.forEach((group, g) => group.forEach((key, i) => {
-      const stored = rest[g][i];
-      if (typeof stored === 'string') items[key] = decodeItem(key, stored);
-    }));
     return { acquired: true, items };
   }
 
   async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>): Promise<void> {
-    await this.writeGroups(new Map(Object.entries(changes)), lock);
+    await this.writeBatch(Object.entries(changes), lock);
   }
 
-  /**
-   * One script per owner, all in one pipeline (one round trip). The lock's own group carries the
-   * release, and goes first: when it fails nothing else in the turn is written.
-   */
-  private async writeGroups(changes: Map<string, StoreItem | null>, lock: TurnLock | undefined): Promise<void> {
-    const byOwner = new Map<string, string[]>();
-    if (lock) byOwner.set(lock.tag, []);
-    for (const key of changes.keys()) {
-      const tag = ownerTag(key);
-      const list = byOwner.get(tag);
-      if (list) list.push(key);
-      else byOwner.set(tag, [key]);
-    }
-    const pipeline = this.client.pipeline() as unknown as ScriptedRedis & { exec(): Promise<[Error | null, unknown][] | null> };
-    const batches: string[][] = [];
-    for (const [tag, keys] of byOwner) {
-      const withLock = lock !== undefined && tag === lock.tag;
-      const args: (string | number)[] = keys.map((k) => this.redisKey(k));
-      if (withLock) args.push(this.lockKey(tag));
-      args.push(withLock ? lock.token : '', this.options.ttlMs);
-      for (const key of keys) {
-        const item = changes.get(key) ?? null;
-        args.push(expectedEtag(item) ?? '', item === null ? '' : encodeItem(item, newEtag()));
-      }
-      pipeline.tibWriteBatch(keys.length + (withLock ? 1 : 0), ...args);
-      batches.push(keys);
-    }
-    const replies = await this.timed(lock ? 'commit' : 'write', async () => (await pipeline.exec())!);
-    replies.forEach(([err, reply], b) => {
-      if (err) throw err;
-      if (reply === 'lost') throw new LockLostError(lock!.tag);
-      if (typeof reply === 'number') throw new EtagConflictError(batches[b][reply - 1]);
-    });
+  /** One script, all or nothing: every eTag is checked (and the lock, when given) before anything is written. */
+  private async writeBatch(changes: [string, StoreItem | null][], lock: TurnLock | undefined): Promise<void> {
+    const args: (string | number)[] = changes.map(([key]) => this.redisKey(key));
+    if (lock) args.push(this.lockKey(lock.tag));
+    args.push(lock ? lock.token : '', this.options.ttlMs);
+    for (const [, item] of changes) args.push(expectedEtag(item) ?? '', item === null ? '' : encodeItem(item, newEtag()));
+    const reply = await this.timed(lock ? 'commit' : 'write', () => this.client.tibWriteBatch(changes.length + (lock ? 1 : 0), ...args));
+    if (reply === 'lost') throw new LockLostError(lock!.tag);
+    if (typeof reply === 'number') throw new EtagConflictError(changes[reply - 1][0]);
   }
 
   async ping(): Promise<number> {
@@ -222,17 +175,6 @@ export class RedisStore implements ConversationStore {
       this.options.onRoundTrip(op, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
-}
-
-function groupByOwner(keys: string[]): string[][] {
-  const groups = new Map<string, string[]>();
-  for (const key of keys) {
-    const tag = ownerTag(key);
-    const list = groups.get(tag);
-    if (list) list.push(key);
-    else groups.set(tag, [key]);
-  }
-  return [...groups.values()];
 }
 
 /** An ioredis client for the store, from a redis:// URL. Fails fast instead of queueing forever when Redis is down. */

@@ -1,0 +1,367 @@
+import { expect } from 'chai';
+import Redis from 'ioredis';
+import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, TestAdapter, type StoreItem, type StoreItems } from 'botbuilder';
+import { DialogSet, TextPrompt, WaterfallDialog, type DialogState, type PromptValidatorContext } from 'botbuilder-dialogs';
+import type { ConversationStore } from '../../src/state/conversationStore';
+import { CorruptItemError, EtagConflictError, LockLostError } from '../../src/state/conversationStore';
+import { MemoryStore } from '../../src/state/memoryStore';
+import { RedisStore } from '../../src/state/redisStore';
+import { testRedisUrl } from '../support/hooks';
+import { uniquePrefix } from '../support/testKeys';
+
+/**
+ * One contract for every ConversationStore: Bot Framework's storage semantics (the 11 behaviours
+ * of platform-facts §1, written from their description), plus what the service adds: racing
+ * writers, retention, odd keys, non-Latin text, turn locks.
+ */
+interface Implementation {
+  name: string;
+  /** A fresh, empty store; `ttlMs` is its retention. A second call with `shared` gives another client on the same data. */
+  make(ttlMs?: number): Promise<{ store: ConversationStore; twin: () => Promise<ConversationStore>; corrupt(key: string, raw: string): Promise<void> }>;
+}
+
+const clients: Redis[] = [];
+
+const implementations: Implementation[] = [
+  {
+    name: 'MemoryStore',
+    async make(ttlMs = 60_000) {
+      const store = new MemoryStore({ ttlMs });
+      return {
+        store,
+        twin: async () => store,
+        corrupt: async (key, raw) => {
+          (store as unknown as { items: Map<string, { value: string; expiresAt: number }> }).items.set(key, { value: raw, expiresAt: Date.now() + ttlMs });
+        },
+      };
+    },
+  },
+  {
+    name: 'RedisStore',
+    async make(ttlMs = 60_000) {
+      const prefix = uniquePrefix('contract');
+      const open = () => {
+        const client = new Redis(testRedisUrl(), { enableAutoPipelining: true });
+        clients.push(client);
+        return new RedisStore(client, { prefix, ttlMs });
+      };
+      const store = open();
+      return {
+        store,
+        twin: async () => open(),
+        corrupt: async (key, raw) => {
+          const client = new Redis(testRedisUrl());
+          clients.push(client);
+          await client.set(store.redisKey(key), raw);
+        },
+      };
+    },
+  },
+];
+
+after(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
+});
+
+const lock = (tag: string, token: string, ttlMs = 5000) => ({ tag, token, ttlMs });
+
+for (const impl of implementations) {
+  describe(`ConversationStore contract: ${impl.name}`, () => {
+    let store: ConversationStore;
+    let twin: () => Promise<ConversationStore>;
+    let corrupt: (key: string, raw: string) => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, twin, corrupt } = await impl.make());
+    });
+
+    describe('Bot Framework storage semantics', () => {
+      it('reads an unknown key as an empty result', async () => {
+        const items = await store.read(['unknown']);
+        expect(items).to.be.an('object');
+        expect(Object.keys(items)).to.have.length(0);
+      });
+
+      it('reads null keys as an empty result', async () => {
+        expect(await store.read(null as unknown as string[])).to.deep.equal({});
+      });
+
+      it('accepts a write of null without error', async () => {
+        expect(await store.write(null as unknown as StoreItems)).to.equal(undefined);
+      });
+
+      it('accepts a write of no items', async () => {
+        await store.write([] as unknown as StoreItems);
+        await store.write({});
+      });
+
+      it('creates objects and gives each an eTag', async () => {
+        await store.write({ createPoco: { id: 1 }, createPocoStoreItem: { id: 2, eTag: '*' } });
+        const items = await store.read(['createPoco', 'createPocoStoreItem']);
+        expect(items.createPoco.id).to.equal(1);
+        expect(items.createPocoStoreItem.id).to.equal(2);
+        expect(items.createPoco.eTag).to.be.a('string').and.not.equal('*');
+        expect(items.createPocoStoreItem.eTag).to.be.a('string').and.not.equal('*');
+      });
+
+      it('round-trips a key of odd characters', async () => {
+        const key = '!@#$%^&*()~/\\><,.?\';"`~';
+        await store.write({ [key]: { id: 1 } });
+        expect((await store.read([key]))[key].id).to.equal(1);
+      });
+
+      it('updates objects: fresh eTag per write, stale eTag rejected, missing or * eTag wins', async () => {
+        await store.write({ pocoItem: { id: 1, count: 1 }, pocoStoreItem: { id: 1, count: 1 } });
+        const loaded = await store.read(['pocoItem', 'pocoStoreItem']);
+        const pocoItem = loaded.pocoItem;
+        delete pocoItem.eTag;
+        const pocoStoreItem = loaded.pocoStoreItem;
+        const readEtag = pocoStoreItem.eTag;
+
+        pocoItem.count += 1;
+        pocoStoreItem.count += 1;
+        await store.write({ pocoItem, pocoStoreItem });
+        const reloaded = await store.read(['pocoItem', 'pocoStoreItem']);
+        expect(reloaded.pocoStoreItem.eTag).to.not.equal(readEtag);
+        expect(reloaded.pocoItem.count).to.equal(2);
+        expect(reloaded.pocoStoreItem.count).to.equal(2);
+
+        reloaded.pocoItem.count = 123;
+        delete reloaded.pocoItem.eTag;
+        await store.write({ pocoItem: reloaded.pocoItem });
+
+        const stale = { ...reloaded.pocoStoreItem, eTag: readEtag, count: 99 };
+        let error: unknown;
+        try {
+          await store.write({ pocoStoreItem: stale });
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(EtagConflictError);
+        expect((error as Error).message).to.equal('Storage: error writing "pocoStoreItem" due to eTag conflict.');
+        const after = await store.read(['pocoItem', 'pocoStoreItem']);
+        expect(after.pocoItem.count).to.equal(123);
+        expect(after.pocoStoreItem.count).to.equal(2);
+
+        await store.write({ pocoItem: { ...after.pocoItem, count: 100 }, pocoStoreItem: { ...after.pocoStoreItem, eTag: '*', count: 100 } });
+        for (let i = 0; i < 2; i++) {
+          const final = await store.read(['pocoItem', 'pocoStoreItem']);
+          expect(final.pocoItem.count).to.equal(100);
+          expect(final.pocoStoreItem.count).to.equal(100);
+        }
+      });
+
+      it('deletes an object', async () => {
+        await store.write({ delete1: { id: 1, count: 1 } });
+        const loaded = await store.read(['delete1']);
+        expect(loaded.delete1.eTag).to.be.a('string');
+        expect(loaded.delete1.count).to.equal(1);
+        await store.delete(['delete1']);
+        expect((await store.read(['delete1'])).delete1).to.equal(undefined);
+      });
+
+      it('deletes an unknown object without error', async () => {
+        await store.delete(['unknown_key']);
+      });
+
+      it('writes, reads and deletes in batches', async () => {
+        await store.write({ batch1: { count: 10 }, batch2: { count: 20 }, batch3: { count: 30 } });
+        const items = await store.read(['batch1', 'batch2', 'batch3']);
+        for (const key of ['batch1', 'batch2', 'batch3']) {
+          expect(items[key].count).to.be.greaterThan(0);
+          expect(items[key].eTag).to.be.a('string');
+        }
+        await store.delete(['batch1', 'batch2', 'batch3']);
+        const gone = await store.read(['batch1', 'batch2', 'batch3']);
+        expect(gone.batch1).to.equal(undefined);
+        expect(gone.batch2).to.equal(undefined);
+        expect(gone.batch3).to.equal(undefined);
+      });
+
+      it('carries a waterfall dialog with a validated prompt through its state', async () => {
+        const conversationState = new ConversationState(store);
+        const dialogState = conversationState.createProperty<DialogState>('dialogState');
+        const dialogs = new DialogSet(dialogState);
+        dialogs.add(
+          new TextPrompt('textPrompt', async (prompt: PromptValidatorContext<string>) => {
+            const value = prompt.recognized.value ?? '';
+            if (value.length <= 3) {
+              await prompt.context.sendActivity(`${value} is too short, it must be more than 3 characters. ${prompt.attemptCount}`);
+              return false;
+            }
+            await prompt.context.sendActivity(`You got it at the ${prompt.attemptCount}th try!`);
+            return true;
+          }),
+        );
+        const stepIndexes: unknown[] = [];
+        dialogs.add(
+          new WaterfallDialog('waterfall', [
+            async (step) => {
+              stepIndexes.push(step.activeDialog?.state.stepIndex);
+              await step.context.sendActivity('step1');
+              return step.prompt('textPrompt', { prompt: 'Please type your name.', retryPrompt: 'Try again.' });
+            },
+            async (step) => {
+              stepIndexes.push(step.activeDialog?.state.stepIndex);
+              await step.context.sendActivity('step3');
+              return step.endDialog();
+            },
+          ]),
+        );
+        const adapter = new TestAdapter(async (context) => {
+          const dc = await dialogs.createContext(context);
+          const result = await dc.continueDialog();
+          if (result.status === 'empty') await dc.beginDialog('waterfall');
+        }).use(new AutoSaveStateMiddleware(conversationState));
+
+        await adapter
+          .send('hello')
+          .assertReply('step1')
+          .assertReply('Please type your name.')
+          .send('hi')
+          .assertReply('hi is too short, it must be more than 3 characters. 1')
+          .send('hi')
+          .assertReply('hi is too short, it must be more than 3 characters. 2')
+          .send('hi')
+          .assertReply('hi is too short, it must be more than 3 characters. 3')
+          .send('Kyle')
+          .assertReply('You got it at the 4th try!')
+          .assertReply('step3')
+          .startTest();
+        expect(stepIndexes.every((i) => typeof i === 'number')).to.equal(true);
+      });
+    });
+
+    describe('what the service adds', () => {
+      it('lets exactly one of two racing clients win a write with the same stale eTag', async () => {
+        const other = await twin();
+        await store.write({ race: { n: 0 } });
+        const seen = (await store.read(['race'])).race;
+        const results = await Promise.allSettled([
+          store.write({ race: { ...seen, n: 1 } }),
+          other.write({ race: { ...seen, n: 2 } }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+        const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(rejected.reason).to.be.instanceOf(EtagConflictError);
+        const winner = results.findIndex((r) => r.status === 'fulfilled') + 1;
+        expect((await store.read(['race'])).race.n).to.equal(winner);
+      });
+
+      it('forgets items after the retention time, and a turn restarts it', async () => {
+        const short = await impl.make(300);
+        await short.store.write({ fading: { v: 1 }, kept: { v: 2 } });
+        await sleep(200);
+        const turn = lock('kept-conv', 't1');
+        const read = await short.store.acquireAndRead(turn, ['kept']);
+        expect(read.acquired).to.equal(true);
+        await short.store.writeAndRelease(turn, {});
+        await sleep(200);
+        const items = await short.store.read(['fading', 'kept']);
+        expect(items.fading).to.equal(undefined);
+        expect(items.kept?.v).to.equal(2);
+        await sleep(350);
+        expect((await short.store.read(['kept'])).kept).to.equal(undefined);
+        await short.store.close();
+      });
+
+      it('keeps non-Latin text and keys intact', async () => {
+        const key = 'msteams/conversations/19:تجربة@thread.skype;messageid=1/';
+        const text = 'Привіт! مرحبا سلام ሰላም Hej Tønder 👋';
+        await store.write({ [key]: { text } });
+        expect((await store.read([key]))[key].text).to.equal(text);
+      });
+
+      it('keeps an eTag that is part of nested data', async () => {
+        await store.write({ nested: { inner: { eTag: 'data' } } });
+        expect((await store.read(['nested'])).nested.inner.eTag).to.equal('data');
+      });
+
+      it('reports corrupt stored data as an error naming the key', async () => {
+        await corrupt('broken', 'x\n{not json');
+        let error: unknown;
+        try {
+          await store.read(['broken']);
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(CorruptItemError);
+        expect((error as Error).message).to.contain('"broken"');
+      });
+
+      it('gives a turn lock to one holder at a time and reads in the same step', async () => {
+        const other = await twin();
+        await store.write({ 'ch/conversations/c1/': { turns: 3 }, 'ch/users/u1/': { locale: 'da' } });
+        const keys = ['ch/conversations/c1/', 'ch/users/u1/'];
+        const first = await store.acquireAndRead(lock('ch/conversations/c1', 'a'), keys);
+        expect(first.acquired).to.equal(true);
+        if (first.acquired) {
+          expect(first.items['ch/conversations/c1/'].turns).to.equal(3);
+          expect(first.items['ch/users/u1/'].locale).to.equal('da');
+        }
+        const second = await other.acquireAndRead(lock('ch/conversations/c1', 'b'), keys);
+        expect(second.acquired).to.equal(false);
+        if (!second.acquired) expect(second.retryInMs).to.be.within(1, 5000);
+        await store.writeAndRelease(lock('ch/conversations/c1', 'a'), { 'ch/conversations/c1/': { turns: 4, eTag: '*' } });
+        const third = await other.acquireAndRead(lock('ch/conversations/c1', 'b'), keys);
+        expect(third.acquired).to.equal(true);
+        if (third.acquired) expect(third.items['ch/conversations/c1/'].turns).to.equal(4);
+        await other.writeAndRelease(lock('ch/conversations/c1', 'b'), {});
+      });
+
+      it('writes nothing when the lock was lost, and deletes with null', async () => {
+        await store.write({ 'ch/conversations/c2/': { v: 1 }, 'ch/users/u2/': { v: 1 } });
+        const turn = lock('ch/conversations/c2', 'a', 100);
+        expect((await store.acquireAndRead(turn, ['ch/conversations/c2/'])).acquired).to.equal(true);
+        await sleep(150);
+        const thief = lock('ch/conversations/c2', 'b');
+        expect((await store.acquireAndRead(thief, ['ch/conversations/c2/'])).acquired).to.equal(true);
+        let error: unknown;
+        try {
+          await store.writeAndRelease(turn, { 'ch/conversations/c2/': { v: 2 }, 'ch/users/u2/': { v: 2 } });
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(LockLostError);
+        const items = await store.read(['ch/conversations/c2/', 'ch/users/u2/']);
+        expect(items['ch/conversations/c2/'].v).to.equal(1);
+        expect(items['ch/users/u2/'].v).to.equal(1);
+
+        await store.writeAndRelease(thief, { 'ch/conversations/c2/': null, 'ch/users/u2/': null });
+        expect(await store.read(['ch/conversations/c2/', 'ch/users/u2/'])).to.deep.equal({});
+      });
+
+      it('rejects a turn write with a stale eTag and writes nothing of that turn', async () => {
+        await store.write({ 'ch/conversations/c3/': { v: 1 } });
+        const seen = (await store.read(['ch/conversations/c3/']))['ch/conversations/c3/'] as StoreItem;
+        await store.write({ 'ch/conversations/c3/': { v: 2 } });
+        const turn = lock('ch/conversations/c3', 'a');
+        await store.acquireAndRead(turn, []);
+        let error: unknown;
+        try {
+          await store.writeAndRelease(turn, { 'ch/conversations/c3/': { ...seen, v: 3 } });
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(EtagConflictError);
+        expect((await store.read(['ch/conversations/c3/']))['ch/conversations/c3/'].v).to.equal(2);
+      });
+    });
+  });
+}
+
+describe('ConversationStore contract: the reference', () => {
+  it('MemoryStorage (botbuilder) agrees with the stale-eTag rule the suite expects', async () => {
+    const reference = new MemoryStorage();
+    await reference.write({ k: { n: 1 } });
+    const seen = (await reference.read(['k'])).k;
+    await reference.write({ k: { ...seen, n: 2 } });
+    let rejected = false;
+    await reference.write({ k: { ...seen, n: 3 } }).catch(() => (rejected = true));
+    expect(rejected).to.equal(true);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
