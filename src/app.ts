@@ -26,10 +26,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createStore(config: Config, metrics: Metrics): ConversationStore {
+export function createStore(config: Config, metrics: Metrics, log: Logger): ConversationStore {
   const ttlMs = config.stateTtlSeconds * 1000;
   if (!config.redisUrl) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
-  return new RedisStore(createRedisClient(config.redisUrl), {
+  return new RedisStore(createRedisClient(config.redisUrl, log), {
     prefix: config.redisKeyPrefix,
     ttlMs,
     onRoundTrip: (op, seconds) => metrics.storeLatency.observe({ store: 'redis', op }, seconds),
@@ -40,7 +40,7 @@ export function createStore(config: Config, metrics: Metrics): ConversationStore
 export function createApp(config: Config, options: { log?: Logger; metrics?: Metrics } = {}): App {
   const log = options.log ?? createLogger(config);
   const metrics = options.metrics ?? new Metrics();
-  const store = createStore(config, metrics);
+  const store = createStore(config, metrics, log);
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale });
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());

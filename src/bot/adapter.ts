@@ -2,11 +2,10 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import type { i18n } from 'i18next';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { requestLog } from '../requestLog';
 import type { Metrics } from '../metrics';
 import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
 import type { ConversationStore } from '../state/conversationStore';
-
-export const TURN_LOG = Symbol('turnLog');
 
 interface AdapterDeps {
   config: Config;
@@ -42,7 +41,7 @@ export function createAdapter(deps: AdapterDeps): CloudAdapter {
   adapter.onTurnError = async (context, error) => {
     const busy = error instanceof ConversationBusyError;
     metrics.errors.inc({ where: busy ? 'busy' : 'turn' });
-    const turnLog: Logger = context.turnState.get(TURN_LOG) ?? log;
+    const turnLog = requestLog(log);
     turnLog.error({ err: error }, busy ? 'conversation busy, turn refused' : 'turn failed');
     let lng = config.defaultLocale;
     try {

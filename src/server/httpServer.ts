@@ -5,7 +5,7 @@ import type { ActivityHandler } from 'botbuilder';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ConversationStore } from '../state/conversationStore';
-import { TURN_LOG } from '../bot/adapter';
+import { withRequestLog } from '../requestLog';
 
 export interface HttpServerDeps {
   adapter: CloudAdapter;
@@ -64,10 +64,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     const endTimer = metrics.turnDuration.startTimer();
     inFlight += 1;
     try {
-      await adapter.process(req, res, (context) => {
-        context.turnState.set(TURN_LOG, turnLog);
-        return bot.run(context);
-      });
+      await withRequestLog(turnLog, () => adapter.process(req, res, (context) => bot.run(context)));
       metrics.turns.inc({ channel: activity.channelId, type: activity.type });
       turnLog.debug({ status: res.statusCode }, 'turn done');
     } catch (err) {

@@ -14,6 +14,7 @@ import {
   newEtag,
 } from './conversationStore';
 import { ownerTag } from './stateKeys';
+import type { Logger } from '../log';
 
 /**
  * Takes a conversation's turn lock (or finds it held) and reads the turn's keys, restarting their
@@ -178,11 +179,22 @@ export class RedisStore implements ConversationStore {
 }
 
 /** An ioredis client for the store, from a redis:// URL. Fails fast instead of queueing forever when Redis is down. */
-export function createRedisClient(url: string): Redis {
-  return new Redis(url, {
+export function createRedisClient(url: string, log: Logger): Redis {
+  const client = new Redis(url, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 2,
     connectTimeout: 5000,
-    lazyConnect: false,
   });
+  // Reported once per outage, not once per reconnect attempt.
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.error({ err: { message: err.message } }, 'Redis unreachable; retrying in the background');
+  });
+  client.on('ready', () => {
+    if (down) log.info('Redis reachable again');
+    down = false;
+  });
+  return client;
 }
