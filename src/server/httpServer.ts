@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import * as restify from 'restify';
-import type { ActivityHandler } from 'botbuilder';
+import type { IntegrationAdapter } from '../bot/adapter';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ConversationStore } from '../state/conversationStore';
 import { withRequestLog } from '../requestLog';
 
 export interface HttpServerDeps {
-  adapter: CloudAdapter;
+  adapter: IntegrationAdapter;
   bot: ActivityHandler;
   store: ConversationStore;
   metrics: Metrics;
@@ -58,16 +59,24 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     const problem = activityProblem(req.body);
     if (problem) return reject(res, 400, 'BadRequest', problem);
 
-    const activity = req.body as { id?: string; type: string; channelId: string };
+    const activity = req.body as Activity;
     const requestId = (req.header('x-request-id') || activity.id || randomUUID()).slice(0, 100);
     const turnLog = log.child({ reqId: requestId, channel: activity.channelId, type: activity.type });
     const endTimer = metrics.turnDuration.startTimer();
     inFlight += 1;
     try {
-      await withRequestLog(turnLog, () => adapter.process(req, res, (context) => bot.run(context)));
+      const authHeader = req.header('authorization') ?? '';
+      const result = await withRequestLog(turnLog, () => adapter.processParsed(authHeader, activity, (context) => bot.run(context)));
       metrics.turns.inc({ channel: activity.channelId, type: activity.type });
-      turnLog.debug({ status: res.statusCode }, 'turn done');
+      res.status(result?.status ?? 200);
+      if (result?.body !== undefined) res.json(result.body);
+      else res.end();
     } catch (err) {
+      if (err instanceof AuthenticationError || (err as { statusCode?: number }).statusCode === 401) {
+        metrics.errors.inc({ where: 'auth' });
+        turnLog.warn({ err: { message: (err as Error).message } }, 'request not authenticated');
+        return reject(res, 401, 'Unauthorized', 'The request is not authenticated for this bot.');
+      }
       metrics.errors.inc({ where: 'http' });
       turnLog.error({ err }, 'request failed');
       if (!res.headersSent) reject(res, 500, 'InternalError', 'The bot could not process this activity.');

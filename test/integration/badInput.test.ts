@@ -93,3 +93,17 @@ describe('bad input and failing turns', () => {
     expect(text).to.contain('bot_store_operation_duration_seconds');
   });
 });
+
+describe('Bot Framework authentication', () => {
+  it('answers 401 to an unauthenticated activity when credentials are configured', async () => {
+    const { app, url } = await startApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' });
+    try {
+      const body = activity({ channelId: 'msteams', conversationId: 'auth', userId: 'u' }, { text: 'hi' });
+      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).to.equal(401);
+      expect(((await res.json()) as { message: string }).message).to.match(/not authenticated/);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -1,0 +1,254 @@
+/**
+ * `npm run bench`: drives the real server over HTTP (deliveryMode expectReplies, many
+ * conversations) at concurrency 10 and 50, and prints turns/s, p50/p99 latency, server CPU per
+ * turn and Redis commands per turn, for this bot on Redis and, in the same run, a stock botbuilder
+ * bot on MemoryStorage (bench/baselineBot.ts), with the ratio between them. Figures, not verdicts:
+ * nothing here fails on a timing.
+ *
+ * Options (environment): BENCH_SECONDS (measured seconds per scenario, default 8),
+ * BENCH_WARMUP_SECONDS (default 2), BENCH_CONVERSATIONS (default 1000), BENCH_ROUNDS (default 1:
+ * each round runs both bots, alternating, and the median is printed).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { startTestRedis } from '../test/support/redisServer';
+import { freePort } from '../test/support/freePort';
+import { PROJECT_ROOT } from '../src/projectRoot';
+
+const ROOT = PROJECT_ROOT;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const CONCURRENCIES = [10, 50];
+const CLOCK_TICKS = 100; // Linux USER_HZ
+
+interface Result {
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuMicrosPerTurn: number;
+  redisCommandsPerTurn: number | undefined;
+  errors: number;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startTarget(name: string, script: string, env: Record<string, string>): Promise<Target> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', script)], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 200) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+async function redisCalls(redis: Redis | undefined): Promise<number> {
+  if (!redis) return 0;
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  for (const match of info.matchAll(/^cmdstat_(\w+[|\w]*):calls=(\d+)/gm)) {
+    if (!/^(info|ping|config|memory|scan|dbsize)$/.test(match[1])) calls += Number(match[2]);
+  }
+  return calls;
+}
+
+function activity(conversation: number, n: number, text: string): string {
+  return JSON.stringify({
+    type: 'message',
+    id: `a${n}`,
+    text,
+    channelId: 'directline',
+    serviceUrl: 'http://127.0.0.1:9/unused',
+    deliveryMode: 'expectReplies',
+    conversation: { id: `bench-conv-${conversation}` },
+    from: { id: `bench-user-${conversation}` },
+    recipient: { id: 'bot' },
+  });
+}
+
+/** What a user says on their n-th turn: a greeting, the second language offered, then ordinary text. */
+function utterance(turn: number): string {
+  return turn === 2 ? '2' : turn % 3 === 0 ? 'Kyle' : 'hello';
+}
+
+/** Posts turns from `concurrency` workers for `seconds`, conversations round-robin. */
+async function load(url: string, concurrency: number, seconds: number, turnsSoFar: Map<number, number>): Promise<{ latencies: number[]; errors: number; turns: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(`${url}/api/messages`);
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const busy = new Set<number>();
+  const deadline = performance.now() + seconds * 1000;
+
+  const post = (body: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      // Each conversation has one turn in flight at a time, as a person typing would.
+      let conversation = next++ % CONVERSATIONS;
+      while (busy.has(conversation)) conversation = next++ % CONVERSATIONS;
+      busy.add(conversation);
+      const turn = (turnsSoFar.get(conversation) ?? 0) + 1;
+      turnsSoFar.set(conversation, turn);
+      const started = performance.now();
+      const status = await post(activity(conversation, turn, utterance(turn)));
+      latencies.push(performance.now() - started);
+      if (status !== 200) errors++;
+      busy.delete(conversation);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  agent.destroy();
+  return { latencies, errors, turns: latencies.length };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(target: Target, concurrency: number, redis: Redis | undefined, turnsSoFar: Map<number, number>): Promise<Result> {
+  await load(target.url, concurrency, WARMUP, turnsSoFar);
+  const cpuBefore = cpuTicks(target.pid);
+  const callsBefore = await redisCalls(redis);
+  const started = performance.now();
+  const { latencies, errors, turns } = await load(target.url, concurrency, SECONDS, turnsSoFar);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpuSeconds = (cpuTicks(target.pid) - cpuBefore) / CLOCK_TICKS;
+  const calls = (await redisCalls(redis)) - callsBefore;
+  latencies.sort((a, b) => a - b);
+  return {
+    turnsPerSecond: turns / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMicrosPerTurn: (cpuSeconds / turns) * 1e6,
+    redisCommandsPerTurn: redis ? calls / turns : undefined,
+    errors,
+  };
+}
+
+async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: string): Promise<{ bytes: number; valueBytes: number }> {
+  const count = 100;
+  for (let c = 0; c < count; c++) {
+    for (const [turn, text] of ['hello', '2', 'hello'].entries()) {
+      const res = await fetch(`${target.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(1_000_000 + c, turn, text) });
+      await res.text();
+    }
+  }
+  const keys = (await redis.keys(`${prefix}*`)).filter((k) => /bench-(conv|user)-1\d{6}/.test(k));
+  let bytes = 0;
+  let valueBytes = 0;
+  for (const key of keys) {
+    bytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    valueBytes += await redis.strlen(key);
+  }
+  return { bytes: bytes / count, valueBytes: valueBytes / count };
+}
+
+function row(name: string, c: number, r: Result): string {
+  const cmds = r.redisCommandsPerTurn === undefined ? '—' : r.redisCommandsPerTurn.toFixed(2);
+  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${cmds} | ${r.errors} |`;
+}
+
+async function main(): Promise<void> {
+  const redisServer = await startTestRedis();
+  const redis = new Redis(redisServer.url);
+  const prefix = `bench:${Date.now()}:`;
+  const results = new Map<string, Result[]>();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {
+        const target =
+          which === 'baseline'
+            ? await startTarget('stock botbuilder, MemoryStorage', 'bench/baselineBot.js', {})
+            : await startTarget('this bot, Redis', 'src/main.js', { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix });
+        const turnsSoFar = new Map<number, number>();
+        for (const c of CONCURRENCIES) {
+          const r = await measure(target, c, which === 'bot' ? redis : undefined, turnsSoFar);
+          const key = `${which}:${c}`;
+          results.set(key, [...(results.get(key) ?? []), r]);
+          process.stderr.write(`round ${round + 1} ${target.name} c=${c}: ${r.turnsPerSecond.toFixed(0)} turns/s\n`);
+        }
+        await target.stop();
+      }
+    }
+
+    const pick = (key: string): Result => {
+      const runs = results.get(key)!;
+      const byThroughput = [...runs].sort((a, b) => a.turnsPerSecond - b.turnsPerSecond);
+      return byThroughput[Math.floor(byThroughput.length / 2)];
+    };
+    console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s)\n`);
+    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis commands/turn | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const c of CONCURRENCIES) {
+      console.log(row('stock botbuilder, MemoryStorage', c, pick(`baseline:${c}`)));
+      console.log(row('this bot, Redis + turn lock', c, pick(`bot:${c}`)));
+    }
+    console.log('');
+    for (const c of CONCURRENCIES) {
+      const ratio = pick(`bot:${c}`).turnsPerSecond / pick(`baseline:${c}`).turnsPerSecond;
+      const perRound = results.get(`bot:${c}`)!.map((r, i) => (r.turnsPerSecond / results.get(`baseline:${c}`)![i].turnsPerSecond).toFixed(2));
+      console.log(`concurrency ${c}: this bot ÷ stock = ${ratio.toFixed(2)}× turns/s (per round: ${perRound.join(', ')}); CPU per turn ${(pick(`bot:${c}`).cpuMicrosPerTurn / pick(`baseline:${c}`).cpuMicrosPerTurn).toFixed(2)}× stock`);
+    }
+
+    const target = await startTarget('this bot, Redis', 'src/main.js', { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix });
+    try {
+      const size = await bytesPerIdleConversation(target, redis, prefix);
+      console.log(`\nRedis memory per idle conversation after a 3-turn dialog (conversation + user keys): ${size.bytes.toFixed(0)} bytes (MEMORY USAGE), of which values ${size.valueBytes.toFixed(0)} bytes`);
+    } finally {
+      await target.stop();
+    }
+  } finally {
+    await redis.quit();
+    await redisServer.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import {
+  BotFrameworkAuthentication,
+  ConnectorFactory,
+  JwtTokenValidation,
+  type AuthenticateRequestResult,
+  type BotFrameworkClient,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
+import type { Activity } from 'botbuilder';
+
+/**
+ * Bot Framework authentication that reuses its outbound clients. Stock CloudAdapter builds a new
+ * ConnectorClient and a new UserTokenClient, each with a full HTTP pipeline, on every turn, even
+ * when the turn sends nothing (expectReplies). Both are stateless apart from their credentials, so
+ * one per bot identity, service URL and audience serves every turn. Authentication itself is not
+ * cached: every request is still validated by the wrapped implementation.
+ */
+export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+
+  constructor(private readonly inner: BotFrameworkAuthentication, private readonly maxClients = 256) {
+    super();
+  }
+
+  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateRequest(activity, authHeader);
+    return { ...result, connectorFactory: this.reusing(result.connectorFactory, result.claimsIdentity) };
+  }
+
+  async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+    return { ...result, connectorFactory: this.reusing(result.connectorFactory, result.claimsIdentity) };
+  }
+
+  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.reusing(this.inner.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.remember(this.userTokenClients, appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
+  }
+
+  override createBotFrameworkClient(): BotFrameworkClient {
+    return this.inner.createBotFrameworkClient();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
+  }
+
+  private reusing(factory: ConnectorFactory | undefined, claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    if (!factory) return factory as unknown as ConnectorFactory;
+    const appId = appIdOf(claimsIdentity);
+    const cache = this.connectors;
+    const remember = this.remember.bind(this);
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return remember(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+      }
+    })();
+  }
+
+  /** A bounded cache: the oldest entry goes when it is full; a failed creation is not kept. */
+  private remember<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    if (cache.size >= this.maxClients) cache.delete(cache.keys().next().value as string);
+    const made = make();
+    cache.set(key, made);
+    made.catch(() => cache.delete(key));
+    return made;
+  }
+}
+
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return JwtTokenValidation.getAppIdFromClaims(claimsIdentity?.claims ?? []) ?? '';
+}
