@@ -32,6 +32,8 @@ interface Result {
   p99: number;
   cpuMicrosPerTurn: number;
   redisCommandsPerTurn: number | undefined;
+  redisExecutedPerTurn: number | undefined;
+  roundTripsPerTurn: number | undefined;
   errors: number;
 }
 
@@ -74,14 +76,31 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-async function redisCalls(redis: Redis | undefined): Promise<number> {
-  if (!redis) return 0;
+interface RedisCounts {
+  /** Commands clients sent (scripts and plain reads). */
+  sent: number;
+  /** Every command Redis executed, including those run inside scripts. */
+  executed: number;
+}
+
+async function redisCalls(redis: Redis | undefined): Promise<RedisCounts> {
+  const counts = { sent: 0, executed: 0 };
+  if (!redis) return counts;
   const info = await redis.info('commandstats');
-  let calls = 0;
-  for (const match of info.matchAll(/^cmdstat_(\w+[|\w]*):calls=(\d+)/gm)) {
-    if (!/^(info|ping|config|memory|scan|dbsize)$/.test(match[1])) calls += Number(match[2]);
+  for (const match of info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
+    if (/^(info|ping|config|memory|keys|strlen|scan|dbsize)$/.test(match[1])) continue;
+    counts.executed += Number(match[2]);
+    if (/^(evalsha|eval|mget)$/.test(match[1])) counts.sent += Number(match[2]);
   }
-  return calls;
+  return counts;
+}
+
+/** Store round trips the server itself counted (its /metrics), so the figure is the client's view. */
+async function storeRoundTrips(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const match of text.matchAll(/^bot_store_operation_duration_seconds_count\{[^}]*store="redis"[^}]*\} (\d+)/gm)) total += Number(match[1]);
+  return total;
 }
 
 function activity(conversation: number, n: number, text: string): string {
@@ -154,18 +173,22 @@ async function measure(target: Target, concurrency: number, redis: Redis | undef
   await load(target.url, concurrency, WARMUP, turnsSoFar);
   const cpuBefore = cpuTicks(target.pid);
   const callsBefore = await redisCalls(redis);
+  const tripsBefore = redis ? await storeRoundTrips(target.url) : 0;
   const started = performance.now();
   const { latencies, errors, turns } = await load(target.url, concurrency, SECONDS, turnsSoFar);
   const elapsed = (performance.now() - started) / 1000;
   const cpuSeconds = (cpuTicks(target.pid) - cpuBefore) / CLOCK_TICKS;
-  const calls = (await redisCalls(redis)) - callsBefore;
+  const calls = await redisCalls(redis);
+  const trips = redis ? (await storeRoundTrips(target.url)) - tripsBefore : 0;
   latencies.sort((a, b) => a - b);
   return {
     turnsPerSecond: turns / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpuMicrosPerTurn: (cpuSeconds / turns) * 1e6,
-    redisCommandsPerTurn: redis ? calls / turns : undefined,
+    redisCommandsPerTurn: redis ? (calls.sent - callsBefore.sent) / turns : undefined,
+    redisExecutedPerTurn: redis ? (calls.executed - callsBefore.executed) / turns : undefined,
+    roundTripsPerTurn: redis ? trips / turns : undefined,
     errors,
   };
 }
@@ -189,8 +212,8 @@ async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: st
 }
 
 function row(name: string, c: number, r: Result): string {
-  const cmds = r.redisCommandsPerTurn === undefined ? '—' : r.redisCommandsPerTurn.toFixed(2);
-  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${cmds} | ${r.errors} |`;
+  const fixed = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
+  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
 }
 
 async function main(): Promise<void> {
@@ -222,8 +245,8 @@ async function main(): Promise<void> {
       return byThroughput[Math.floor(byThroughput.length / 2)];
     };
     console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s)\n`);
-    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis commands/turn | errors |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of CONCURRENCIES) {
       console.log(row('stock botbuilder, MemoryStorage', c, pick(`baseline:${c}`)));
       console.log(row('this bot, Redis + turn lock', c, pick(`bot:${c}`)));

@@ -12,6 +12,13 @@ class TurnScope {
 
 const currentTurn = new AsyncLocalStorage<TurnScope>();
 
+/** Lock tokens: unique per process (random prefix) and per turn (counter), without a syscall per turn. */
+const tokenPrefix = randomBytes(8).toString('base64url');
+let tokenCounter = 0;
+function lockToken(): string {
+  return `${tokenPrefix}${(tokenCounter++).toString(36)}`;
+}
+
 export class ConversationBusyError extends Error {
   constructor(readonly tag: string, waitedMs: number) {
     super(`Conversation "${tag}" stayed busy with another turn for ${waitedMs} ms.`);
@@ -107,7 +114,7 @@ export class TurnSerializer implements Middleware {
   }
 
   private async locked(tag: string, keys: string[], next: () => Promise<void>): Promise<void> {
-    const lock: TurnLock = { tag, token: randomBytes(9).toString('base64url'), ttlMs: this.options.lockTtlMs };
+    const lock: TurnLock = { tag, token: lockToken(), ttlMs: this.options.lockTtlMs };
     const started = Date.now();
     let delay = 2;
     for (;;) {
