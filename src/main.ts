@@ -39,6 +39,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A promise nobody awaited must not take every other conversation down with it.
+  process.on('unhandledRejection', (reason) => {
+    app.metrics.errors.inc({ where: 'unhandled' });
+    log.error({ err: reason }, 'unhandled promise rejection');
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
