@@ -1,0 +1,58 @@
+import type { Activity } from 'botbuilder';
+import { ChoiceFactory, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
+import { normalise } from '../bot/text';
+
+/** What the bot wants to say, before it is shaped for a channel. */
+export interface Message {
+  /** The path node (or engine step) that produced the message. */
+  node: string;
+  locale: string;
+  text: string;
+  /** Button texts, in order; on SMS they become a numbered list. */
+  choices?: string[];
+  link?: { url: string; label: string };
+}
+
+/** Channels that show Markdown links; the others (SMS) get the plain address. */
+const MARKDOWN_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams', 'test']);
+
+/**
+ * One message activity for the channel: suggested actions where the channel has them (web chat,
+ * Direct Line, Emulator), a hero card with buttons where it has card actions (Teams), else a short
+ * numbered list (SMS), where the user answers with the number. Every activity carries
+ * `channelData.node` and `locale`.
+ */
+export function render(channelId: string, message: Message): Partial<Activity> {
+  let text = message.text;
+  if (message.link) {
+    text += MARKDOWN_CHANNELS.has(channelId) ? `\n\n[${message.link.label}](${message.link.url})` : `\n${message.link.label}: ${message.link.url}`;
+  }
+  const choices = message.choices ?? [];
+  let activity: Partial<Activity>;
+  if (choices.length === 0) activity = { type: 'message', text };
+  else if (supportsSuggestedActions(channelId, choices.length)) activity = ChoiceFactory.suggestedAction(choices, text);
+  else if (supportsCardActions(channelId, choices.length)) activity = ChoiceFactory.heroCard(choices, text);
+  else activity = { type: 'message', text: `${text}\n${choices.map((c, i) => `${i + 1}. ${c}`).join('\n')}` };
+  return {
+    ...activity,
+    inputHint: choices.length > 0 ? 'expectingInput' : 'acceptingInput',
+    locale: message.locale,
+    channelData: { node: message.node },
+  };
+}
+
+/**
+ * Which choice a reply picks: its number ("2", "2.", " 2 ") or its text, compared loosely. Works on
+ * every channel, so a web chat user may also type the number.
+ */
+export function pickChoice(reply: string, choices: string[]): number | undefined {
+  const number = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(reply);
+  if (number) {
+    const index = Number(number[1]) - 1;
+    return index >= 0 && index < choices.length ? index : undefined;
+  }
+  const wanted = normalise(reply);
+  if (!wanted) return undefined;
+  const index = choices.findIndex((c) => normalise(c) === wanted);
+  return index >= 0 ? index : undefined;
+}

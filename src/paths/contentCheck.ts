@@ -1,0 +1,28 @@
+/**
+ * `npm run content:check`: checks dialogs/ and the texts in locales/ the way the engine will use
+ * them. Prints every problem with its file, line, node and fix; exits 1 when there is an error.
+ */
+import { checkContent } from './check';
+import { enabledLocales } from './texts';
+import { formatProblem } from './types';
+
+function main(): number {
+  const locales = enabledLocales();
+  const today = new Date().toISOString().slice(0, 10);
+  const { problems, figures } = checkContent({ locales, today });
+  const errors = problems.filter((p) => p.level === 'error');
+  const warnings = problems.filter((p) => p.level === 'warning');
+  for (const p of [...errors, ...warnings]) process.stdout.write(`${formatProblem(p)}\n`);
+  process.stdout.write(
+    `\ncontent:check: ${figures.files} path files, ${figures.nodes} nodes, ${figures.facts} facts, ${figures.keys} text keys × ${figures.locales} languages (${locales.join(', ')}): ` +
+      `${errors.length} errors, ${warnings.length} warnings\n`,
+  );
+  return errors.length > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  process.stderr.write(`content:check could not run: ${(err as Error).message}\n`);
+  process.exitCode = 2;
+}

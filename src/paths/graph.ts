@@ -1,0 +1,173 @@
+import { ContentError, type PathFile, type PathGraph, type PathNode, type Problem, type Target, SPECIAL_TARGETS, PROFILE_FIELDS } from './types';
+import { DIALOGS_DIR, loadContent, type LoadedContent } from './load';
+
+/** The paths the engine needs: where `menu`, a new user and "talk to a person" lead. */
+export const REQUIRED_PATHS = { welcome: 'welcome', menu: 'menu', contact: 'contact' } as const;
+
+/** Every `goto` of a node, with the field it is written in. */
+export function targetsOf(node: PathNode): { field: string; target: Target }[] {
+  const out: { field: string; target: Target }[] = [];
+  const add = (field: string, target: Target | undefined) => {
+    if (target !== undefined) out.push({ field, target });
+  };
+  switch (node.kind) {
+    case 'menu':
+      node.choices.forEach((c, i) => add(`choices[${i + 1}].goto`, c.goto));
+      break;
+    case 'info':
+    case 'handoff':
+      add('goto', node.goto ?? 'back');
+      break;
+    case 'question':
+      if (node.answer === 'yesno') {
+        add('yes', node.yes);
+        add('no', node.no);
+      } else if (node.answer === 'choice') node.choices?.forEach((c, i) => add(`choices[${i + 1}].goto`, c.goto));
+      else add('goto', node.goto);
+      break;
+    case 'condition':
+      node.cases.forEach((c, i) => add(`cases[${i + 1}].goto`, c.goto));
+      add('otherwise', node.otherwise);
+      break;
+    case 'end':
+      break;
+  }
+  return out;
+}
+
+export function isSpecial(target: Target): boolean {
+  return (SPECIAL_TARGETS as readonly string[]).includes(target);
+}
+
+/** Nodes that lead on by themselves, without waiting for the user. */
+export function advancesAlone(node: PathNode): boolean {
+  return node.kind === 'info' || node.kind === 'condition' || node.kind === 'handoff';
+}
+
+function problem(node: PathNode, message: string, fix: string): Problem {
+  return { level: 'error', file: node.origin.file, line: node.origin.line, node: node.id, message, fix };
+}
+
+/**
+ * Cross-file checks the engine cannot run without: unique ids, files named after their path,
+ * every `goto` and `start` resolves, profile fields used with values of their kind, and no loop
+ * of nodes that would lead on forever without asking the user anything.
+ */
+export function structureProblems(files: PathFile[]): { nodes: Map<string, PathNode>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const nodes = new Map<string, PathNode>();
+  for (const file of files) {
+    const expected = file.file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+    if (file.path !== expected) {
+      problems.push({ level: 'error', file: file.file, line: 1, message: `says "path: ${file.path}" but the file is named ${expected}.yaml`, fix: `Write "path: ${expected}" or rename the file.` });
+    }
+    for (const node of file.nodes) {
+      const earlier = nodes.get(node.id);
+      if (earlier) {
+        problems.push(problem(node, `uses the id "${node.id}", which ${earlier.origin.file}:${earlier.origin.line} already uses`, 'Give one of the two nodes another id (ids are unique across all files).'));
+      } else nodes.set(node.id, node);
+    }
+  }
+  for (const file of files) {
+    if (!nodes.has(file.start)) {
+      problems.push({ level: 'error', file: file.file, line: 1, message: `starts at "${file.start}", which is not a node`, fix: `Set "start:" to the id of one of the nodes in ${file.file}.` });
+    }
+    for (const node of file.nodes) {
+      for (const { field, target } of targetsOf(node)) {
+        if (!isSpecial(target) && !nodes.has(target)) {
+          problems.push(problem(node, `${field} leads to "${target}", which is not a node`, `Write the id of an existing node, or back, menu or end. Check the spelling of "${target}".`));
+        }
+      }
+      problems.push(...profileProblems(node));
+    }
+  }
+  for (const [name, path] of Object.entries(REQUIRED_PATHS)) {
+    if (!files.some((f) => f.path === path)) {
+      problems.push({ level: 'error', file: `dialogs/${path}.yaml`, message: `is missing: the engine needs a "${name}" path`, fix: `Create dialogs/${path}.yaml (see dialogs/README.md).` });
+    }
+  }
+  problems.push(...loopProblems(nodes));
+  return { nodes, problems };
+}
+
+function profileProblems(node: PathNode): Problem[] {
+  const out: Problem[] = [];
+  const kindOf = (field: keyof typeof PROFILE_FIELDS) => PROFILE_FIELDS[field];
+  if (node.kind === 'question' && node.answer === 'choice' && node.save) {
+    const kind = kindOf(node.save);
+    node.choices?.forEach((c, i) => {
+      if (c.value === undefined) out.push(problem(node, `choice ${i + 1} has no "value" to save in ${node.save}`, `Add "value:" to every choice of a question that saves.`));
+      else if (!fits(kind, c.value)) out.push(problem(node, `choice ${i + 1} saves ${JSON.stringify(c.value)} in ${node.save}, which holds ${describe(kind)}`, `Use ${describe(kind)}.`));
+    });
+  }
+  if (node.kind === 'question' && node.answer === 'number' && (node.min ?? 0) > (node.max ?? 0)) {
+    out.push(problem(node, `min (${node.min}) is above max (${node.max})`, 'Swap them.'));
+  }
+  if (node.kind === 'condition') {
+    const kind = kindOf(node.on);
+    node.cases.forEach((c, i) => {
+      if (Array.isArray(c.when)) {
+        for (const v of c.when) if (!fits(kind, v)) out.push(problem(node, `case ${i + 1} tests ${node.on} for ${JSON.stringify(v)}, but ${node.on} holds ${describe(kind)}`, `Use ${describe(kind)}.`));
+      } else if (kind !== 'number') {
+        out.push(problem(node, `case ${i + 1} tests ${node.on} with min/max, but ${node.on} is not a number`, 'Use a list of values: when: [ ... ].'));
+      }
+    });
+  }
+  return out;
+}
+
+function fits(kind: 'group' | 'boolean' | 'number', value: unknown): boolean {
+  if (kind === 'boolean') return typeof value === 'boolean';
+  if (kind === 'number') return typeof value === 'number';
+  return typeof value === 'string' && ['refugee', 'family_refugee', 'family_other', 'ukraine', 'other', 'unknown'].includes(value);
+}
+
+function describe(kind: 'group' | 'boolean' | 'number'): string {
+  return kind === 'boolean' ? 'true or false' : kind === 'number' ? 'a number' : 'refugee, family_refugee, family_other, ukraine, other or unknown';
+}
+
+/** Info, condition and handoff nodes lead on at once; a circle of them alone would never stop. */
+function loopProblems(nodes: Map<string, PathNode>): Problem[] {
+  const out: Problem[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    const node = nodes.get(id);
+    if (!node || !advancesAlone(node) || state.get(id) === 'done') return;
+    if (state.get(id) === 'open') {
+      const loop = trail.slice(trail.indexOf(id));
+      out.push(problem(node, `starts a loop that never waits for the user: ${[...loop, id].join(' → ')}`, 'Let one of these nodes lead to a menu, a question, back, menu or end.'));
+      return;
+    }
+    state.set(id, 'open');
+    for (const { target } of targetsOf(node)) visit(target, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const id of nodes.keys()) visit(id, []);
+  return out;
+}
+
+/** Loads dialogs/ and builds the graph the engine runs on; stops with every problem when it cannot. */
+export function buildGraph(content: LoadedContent): { graph?: PathGraph; problems: Problem[] } {
+  const { nodes, problems } = structureProblems(content.files);
+  const all = [...content.problems, ...problems];
+  if (all.some((p) => p.level === 'error')) return { problems: all };
+  const startOf = (path: string) => content.files.find((f) => f.path === path)!.start;
+  return {
+    graph: {
+      files: content.files,
+      nodes,
+      facts: content.facts,
+      menuStart: startOf(REQUIRED_PATHS.menu),
+      welcomeStart: startOf(REQUIRED_PATHS.welcome),
+      contactStart: startOf(REQUIRED_PATHS.contact),
+    },
+    problems: all,
+  };
+}
+
+/** For start-up: the graph, or a ContentError that names each file, line, node and fix. */
+export function loadGraph(dir: string = DIALOGS_DIR): PathGraph {
+  const { graph, problems } = buildGraph(loadContent(dir));
+  if (!graph) throw new ContentError(problems.filter((p) => p.level === 'error'));
+  return graph;
+}
