@@ -11,6 +11,7 @@ import type { ConversationStore } from './state/conversationStore';
 import { MemoryStore } from './state/memoryStore';
 import { RedisStore, createRedisClient } from './state/redisStore';
 import { TurnScopedStorage } from './state/turnSerializer';
+import { loadGraph } from './paths/graph';
 
 export interface App {
   config: Config;
@@ -40,8 +41,10 @@ export function createStore(config: Config, metrics: Metrics, log: Logger): Conv
 export function createApp(config: Config, options: { log?: Logger; metrics?: Metrics } = {}): App {
   const log = options.log ?? createLogger(config);
   const metrics = options.metrics ?? new Metrics();
+  // Broken paths stop start-up here, with every file, line and fix named.
+  const graph = loadGraph(config.dialogsDir);
   const store = createStore(config, metrics, log);
-  const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale });
+  const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const bot = new IntegrationBot({
@@ -50,6 +53,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     i18n,
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
+    graph,
   });
   const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx) });
   const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });

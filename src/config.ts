@@ -22,6 +22,10 @@ export interface Config {
   logPretty: boolean;
   defaultLocale: string;
   enabledLocales: string[];
+  /** The folder with the path files (default: dialogs/ in the project). */
+  dialogsDir: string | undefined;
+  /** The folder with the texts, one subfolder per language (default: locales/ in the project). */
+  localesDir: string | undefined;
   /** How long SIGTERM waits for turns in flight before closing anyway. */
   shutdownGraceMs: number;
   /** Bot Framework credentials: all unset means local mode (Emulator, tests), no authentication. */
@@ -121,6 +125,8 @@ export function loadConfig(env: Env = process.env): Config {
     logPretty: bool(env, 'LOG_PRETTY', !production && process.stdout.isTTY === true),
     defaultLocale,
     enabledLocales,
+    dialogsDir: text(env, 'DIALOGS_DIR'),
+    localesDir: text(env, 'LOCALES_DIR'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
     microsoftApp: { appId, appPassword, appType, tenantId },
   };

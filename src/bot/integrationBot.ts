@@ -7,9 +7,12 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
-import { LANGUAGE_DIALOG, ROOT_DIALOG, addRootDialogs } from './rootDialog';
+import { ROOT_DIALOG, addRootDialogs } from './rootDialog';
 import type { ConversationData, UserProfile } from './profile';
-import { normalise } from './text';
+import { CommandWords, type Command, type CommandDetector } from './commands';
+import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
+import { Wording } from '../paths/wording';
+import type { PathGraph } from '../paths/types';
 
 export interface IntegrationBotDeps {
   conversationState: BotState;
@@ -17,6 +20,10 @@ export interface IntegrationBotDeps {
   i18n: i18n;
   defaultLocale: string;
   enabledLocales: string[];
+  /** The paths (dialogs/), loaded and checked once at start-up. */
+  graph: PathGraph;
+  /** Decides what is a command; default: the word lists in locales/<lng>/commands.json. */
+  commands?: CommandDetector;
 }
 
 /**
@@ -28,7 +35,7 @@ export class IntegrationBot extends ActivityHandler {
   readonly conversationData: StatePropertyAccessor<ConversationData>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
-  private readonly languageWords: Set<string>;
+  readonly commands: CommandDetector;
 
   constructor(private readonly deps: IntegrationBotDeps) {
     super();
@@ -36,9 +43,27 @@ export class IntegrationBot extends ActivityHandler {
     this.conversationData = deps.conversationState.createProperty<ConversationData>('data');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialog');
     this.dialogs = new DialogSet(this.dialogState);
-    addRootDialogs(this.dialogs, { i18n: deps.i18n, profile: this.profile, locales: deps.enabledLocales, localeOf: (ctx) => this.localeOf(ctx) });
-    this.languageWords = new Set(
-      deps.enabledLocales.flatMap((lng) => (deps.i18n.t('language.command', { lng, returnObjects: true }) as string[]).map(normalise)),
+    const { graph } = deps;
+    addRootDialogs(this.dialogs, {
+      i18n: deps.i18n,
+      profile: this.profile,
+      locales: deps.enabledLocales,
+      localeOf: (ctx) => this.localeOf(ctx),
+      starts: { welcome: graph.welcomeStart, menu: graph.menuStart },
+    });
+    this.commands = deps.commands ?? new CommandWords(deps.i18n, deps.enabledLocales);
+    this.dialogs.add(
+      new PathDialog({
+        graph,
+        wording: new Wording(deps.i18n, graph.facts, deps.enabledLocales, deps.defaultLocale),
+        commands: this.commands,
+        profile: this.profile,
+        localeOf: (ctx) => this.localeOf(ctx),
+        eraseUserData: async (ctx) => {
+          await deps.conversationState.delete(ctx);
+          await deps.userState.delete(ctx);
+        },
+      }),
     );
 
     this.onMembersAdded(async (context, next) => {
@@ -55,7 +80,8 @@ export class IntegrationBot extends ActivityHandler {
 
   /** The language the bot speaks to this user: their choice, else the service's default. */
   async localeOf(context: TurnContext): Promise<string> {
-    const profile = await this.profile.get(context, {});
+    // No default object: reading must not create state (it would be written back after "delete my data").
+    const profile = (await this.profile.get(context)) ?? {};
     return profile.locale && this.deps.enabledLocales.includes(profile.locale) ? profile.locale : this.deps.defaultLocale;
   }
 
@@ -66,6 +92,7 @@ export class IntegrationBot extends ActivityHandler {
   }
 
   private async converse(context: TurnContext): Promise<void> {
+    this.stampOutgoing(context);
     const data = await this.conversationData.get(context, { turns: 0 });
     data.turns += 1;
     if (!data.welcomed) {
@@ -73,17 +100,42 @@ export class IntegrationBot extends ActivityHandler {
       await this.say(context, 'welcome.hello');
     }
     const dc = await this.dialogs.createContext(context);
-    if (context.activity.type === 'message' && this.languageWords.has(normalise(context.activity.text ?? ''))) {
+    const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
+    const command: Command | undefined = text ? this.commands.detectCommand(text, await this.localeOf(context)) : undefined;
+    if (command === 'language') {
       await dc.cancelAllDialogs();
-      await dc.beginDialog(LANGUAGE_DIALOG);
+      await dc.beginDialog(ROOT_DIALOG, { language: true });
+      return;
+    }
+    const active = dc.activeDialog?.id;
+    if ((command === 'delete_data' || command === 'stop') && active !== PATH_DIALOG && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
+      // Works before the paths have begun too (even before a language is chosen).
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(PATH_DIALOG, { command } satisfies PathOptions);
       return;
     }
     const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
+    if (result.status !== DialogTurnStatus.empty) return;
+    const options: PathOptions = command === 'human' ? { command } : command === 'menu' ? { start: this.deps.graph.menuStart } : {};
+    await dc.beginDialog(ROOT_DIALOG, options);
+  }
+
+  /** Every message this turn sends says its language and the node that produced it. */
+  private stampOutgoing(context: TurnContext): void {
+    context.onSendActivities(async (ctx, activities, next) => {
+      let lng: string | undefined;
+      for (const activity of activities) {
+        if (activity.type !== 'message') continue;
+        activity.locale ??= lng ??= await this.localeOf(ctx);
+        const channelData = (activity.channelData ?? {}) as { node?: string };
+        activity.channelData = { ...channelData, node: channelData.node ?? 'bot' };
+      }
+      return next();
+    });
   }
 
   private async say(context: TurnContext, key: string): Promise<void> {
     const lng = await this.localeOf(context);
-    await context.sendActivity({ type: 'message', text: this.deps.i18n.t(key, { lng }), locale: lng } as Partial<Activity>);
+    await context.sendActivity({ type: 'message', text: this.deps.i18n.t(key, { lng }), locale: lng, channelData: { node: key } } as Partial<Activity>);
   }
 }

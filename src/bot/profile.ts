@@ -2,6 +2,13 @@
 export interface UserProfile {
   /** The language the user chose, e.g. `da`. */
   locale?: string;
+  /** Who the user is (asked in the welcome path, changeable under "about me"); unset: not answered. */
+  group?: 'refugee' | 'family_refugee' | 'family_other' | 'ukraine' | 'other' | 'unknown';
+  has_children?: boolean;
+  /** The age of a child, asked where a path needs it. */
+  child_age?: number;
+  /** Whether the welcome path has started for this user (it runs once). */
+  welcomed?: boolean;
 }
 
 /** What the bot keeps about one conversation (conversation state). */

@@ -11,6 +11,8 @@ export interface Message {
   /** Button texts, in order; on SMS they become a numbered list. */
   choices?: string[];
   link?: { url: string; label: string };
+  /** The node that will read the user's answer, when the message asks for one. */
+  awaiting?: string;
 }
 
 /** Channels that show Markdown links; the others (SMS) get the plain address. */
@@ -20,7 +22,8 @@ const MARKDOWN_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams
  * One message activity for the channel: suggested actions where the channel has them (web chat,
  * Direct Line, Emulator), a hero card with buttons where it has card actions (Teams), else a short
  * numbered list (SMS), where the user answers with the number. Every activity carries
- * `channelData.node` and `locale`.
+ * `channelData.node` and `locale`; one that asks for an answer also `channelData.awaiting`, the node
+ * that will read it.
  */
 export function render(channelId: string, message: Message): Partial<Activity> {
   let text = message.text;
@@ -37,7 +40,7 @@ export function render(channelId: string, message: Message): Partial<Activity> {
     ...activity,
     inputHint: choices.length > 0 ? 'expectingInput' : 'acceptingInput',
     locale: message.locale,
-    channelData: { node: message.node },
+    channelData: message.awaiting ? { node: message.node, awaiting: message.awaiting } : { node: message.node },
   };
 }
 

@@ -153,6 +153,7 @@ export class PathDialog extends Dialog<PathOptions> {
           node: ENGINE_NODES.deleteConfirm,
           text: wording.engine('delete.confirm', lng),
           choices: [wording.engine('labels.yes', lng), wording.engine('labels.no', lng)],
+          awaiting: ENGINE_NODES.deleteConfirm,
         });
         return Dialog.EndOfTurn;
       case 'stop':
@@ -186,12 +187,12 @@ export class PathDialog extends Dialog<PathOptions> {
     const { wording } = this.deps;
     const say = 'say' in node && node.say ? wording.path(node.say, lng) : '';
     if (node.kind === 'menu' || (node.kind === 'question' && node.answer === 'choice')) {
-      return { node: node.id, text: say, choices: (node.choices ?? []).map((c) => wording.path(c.label, lng)) };
+      return { node: node.id, text: say, choices: (node.choices ?? []).map((c) => wording.path(c.label, lng)), awaiting: node.id };
     }
     if (node.kind === 'question' && node.answer === 'yesno') {
-      return { node: node.id, text: say, choices: [wording.engine('labels.yes', lng), wording.engine('labels.no', lng)] };
+      return { node: node.id, text: say, choices: [wording.engine('labels.yes', lng), wording.engine('labels.no', lng)], awaiting: node.id };
     }
-    return { node: node.id, text: say };
+    return { node: node.id, text: say, awaiting: node.kind === 'question' ? node.id : undefined };
   }
 
   /**
@@ -234,7 +235,7 @@ export class PathDialog extends Dialog<PathOptions> {
           if (state.menus.length > MAX_MENUS) state.menus.splice(0, state.menus.length - MAX_MENUS);
           state.at = id;
           const message = this.promptOf(node, lng);
-          if (pending && returning) await this.send(dc, { ...pending, choices: message.choices });
+          if (pending && returning) await this.send(dc, { ...pending, choices: message.choices, awaiting: id });
           else {
             await flush();
             await this.send(dc, message);

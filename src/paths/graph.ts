@@ -148,26 +148,29 @@ function loopProblems(nodes: Map<string, PathNode>): Problem[] {
 
 /** Loads dialogs/ and builds the graph the engine runs on; stops with every problem when it cannot. */
 export function buildGraph(content: LoadedContent): { graph?: PathGraph; problems: Problem[] } {
+  // A file that cannot be read would make every reference into it look broken: report it alone first.
+  if (content.problems.some((p) => p.level === 'error')) return { problems: content.problems };
   const { nodes, problems } = structureProblems(content.files);
-  const all = [...content.problems, ...problems];
-  if (all.some((p) => p.level === 'error')) return { problems: all };
-  const startOf = (path: string) => content.files.find((f) => f.path === path)!.start;
+  const startOf = (path: string) => content.files.find((f) => f.path === path)?.start;
+  const [menuStart, welcomeStart, contactStart] = [startOf(REQUIRED_PATHS.menu), startOf(REQUIRED_PATHS.welcome), startOf(REQUIRED_PATHS.contact)];
+  if (!menuStart || !welcomeStart || !contactStart) return { problems };
   return {
     graph: {
       files: content.files,
       nodes,
       facts: content.facts,
-      menuStart: startOf(REQUIRED_PATHS.menu),
-      welcomeStart: startOf(REQUIRED_PATHS.welcome),
-      contactStart: startOf(REQUIRED_PATHS.contact),
+      menuStart,
+      welcomeStart,
+      contactStart,
     },
-    problems: all,
+    problems,
   };
 }
 
 /** For start-up: the graph, or a ContentError that names each file, line, node and fix. */
 export function loadGraph(dir: string = DIALOGS_DIR): PathGraph {
   const { graph, problems } = buildGraph(loadContent(dir));
-  if (!graph) throw new ContentError(problems.filter((p) => p.level === 'error'));
+  const errors = problems.filter((p) => p.level === 'error');
+  if (!graph || errors.length > 0) throw new ContentError(errors);
   return graph;
 }

@@ -67,7 +67,7 @@ function parseYaml(path: string): { parsed?: ParsedYaml; problems: Problem[] } {
       problems: doc.errors.map((e) => ({
         level: 'error' as const,
         file,
-        line: e.linePos?.[0].line,
+        line: lines.linePos(e.pos[0]).line,
         message: `is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
         fix: 'Check the indentation (spaces, not tabs), the colons and the dashes on that line and the line before it.',
       })),
