@@ -1,0 +1,109 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { checkContent } from '../../src/paths/check';
+import { loadGraph } from '../../src/paths/graph';
+import { ContentError, formatProblem, type Problem } from '../../src/paths/types';
+import { FIXTURES, fixtureContent } from '../support/pathFixtures';
+
+const TODAY = '2026-11-27';
+
+/** The good fixture copied to a temporary folder, with `edit` applied to one of its files. */
+function editedFixture(file: string, edit: (text: string) => string): { dialogsDir: string; localesDir: string } {
+  const base = fixtureContent('good');
+  const dialogsDir = mkdtempSync(join(tmpdir(), 'tib-dialogs-'));
+  cpSync(base.dialogsDir, dialogsDir, { recursive: true });
+  const target = file.startsWith('locales/') ? join(base.localesDir, file.slice('locales/'.length)) : join(dialogsDir, file);
+  writeFileSync(target, edit(readFileSync(target, 'utf8')));
+  return { dialogsDir, localesDir: base.localesDir };
+}
+
+function check(dirs: { dialogsDir: string; localesDir: string }, today = TODAY): Problem[] {
+  return checkContent({ ...dirs, locales: ['da', 'en'], today }).problems;
+}
+
+function errors(problems: Problem[]): string[] {
+  return problems.filter((p) => p.level === 'error').map(formatProblem);
+}
+
+describe('path content: loading and checking', () => {
+  it('accepts the good fixture with no problem at all', () => {
+    const fixture = fixtureContent('good');
+    const result = checkContent({ dialogsDir: fixture.dialogsDir, localesDir: fixture.localesDir, locales: ['da', 'en'], today: TODAY });
+    expect(result.problems.map(formatProblem)).to.deep.equal([]);
+    expect(result.figures).to.include({ files: 5, nodes: 18, facts: 2, locales: 2 });
+    const graph = loadGraph(fixture.dialogsDir);
+    expect(graph.menuStart).to.equal('menu.main');
+    expect(graph.welcomeStart).to.equal('welcome.start');
+    expect(graph.contactStart).to.equal('contact.start');
+  });
+
+  it('stops start-up on broken YAML with the file and the line', () => {
+    let thrown: unknown;
+    try {
+      loadGraph(join(FIXTURES, 'broken_yaml', 'dialogs'));
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).to.be.instanceOf(ContentError);
+    const error = thrown as ContentError;
+    expect(error.problems).to.have.length(1, 'only the broken file, not the references into it');
+    expect(error.problems[0]).to.include({ file: 'test/fixtures/paths/broken_yaml/dialogs/work.yaml', line: 10 });
+    expect(error.message).to.contain('test/fixtures/paths/broken_yaml/dialogs/work.yaml:10').and.to.contain('is not valid YAML').and.to.contain('fix:');
+  });
+
+  it('names the line of a schema violation: an unknown field and a missing one', () => {
+    const dirs = editedFixture('work.yaml', (t) => t.replace('    on: group\n', '    on: group\n    colour: red\n').replace('    reason: t.reason\n    goto: menu', '    goto: menu'));
+    const found = errors(check(dirs));
+    expect(found.some((e) => /work\.yaml:\d+ \(node work\.programme\).*field "colour"/.test(e)), found.join('\n')).to.equal(true);
+    expect(found.some((e) => /\(node work\.help\).*lacks the field "reason"/.test(e)), found.join('\n')).to.equal(true);
+    expect(() => loadGraph(dirs.dialogsDir)).to.throw(ContentError, /colour/);
+  });
+
+  it('reports a goto that leads nowhere, with the node and how to fix it', () => {
+    const found = errors(check({ dialogsDir: join(FIXTURES, 'bad_refs', 'dialogs'), localesDir: fixtureContent('bad_refs').localesDir }));
+    expect(found.some((e) => e.includes('work.yaml:56 (node work.dangling): goto leads to "work.nowhere", which is not a node') && e.includes('fix: Write the id of an existing node'))).to.equal(true, found.join('\n'));
+    expect(() => loadGraph(join(FIXTURES, 'bad_refs', 'dialogs'))).to.throw(ContentError, /work\.nowhere/);
+  });
+
+  it('reports a node nobody can reach', () => {
+    const found = errors(check({ dialogsDir: join(FIXTURES, 'bad_refs', 'dialogs'), localesDir: fixtureContent('bad_refs').localesDir }));
+    expect(found.some((e) => e.includes('(node work.orphan): cannot be reached'))).to.equal(true, found.join('\n'));
+  });
+
+  it('reports a text missing in one enabled language only', () => {
+    const found = errors(check({ dialogsDir: join(FIXTURES, 'bad_refs', 'dialogs'), localesDir: fixtureContent('bad_refs').localesDir }));
+    const missing = found.filter((e) => e.includes('"t.internship_say"'));
+    expect(missing).to.have.length(1);
+    expect(missing[0]).to.match(/en[\\/]paths\.json does not have/).and.to.contain('fix: Add "t.internship_say"');
+  });
+
+  it('reports a fact past its validity date, and info without a source', () => {
+    const found = errors(check({ dialogsDir: join(FIXTURES, 'bad_refs', 'dialogs'), localesDir: fixtureContent('bad_refs').localesDir }));
+    expect(found.some((e) => e.includes('(node work.orphan): was valid until 2026-01-01'))).to.equal(true);
+    expect(found.some((e) => e.includes('(node work.dangling): states a fact but has no source and checked'))).to.equal(true);
+  });
+
+  it('reports a loop of nodes that would never wait for the user', () => {
+    const dirs = editedFixture('work.yaml', (t) => t.replace('    goto: work.help\n', '    goto: work.programme\n'));
+    const found = errors(check(dirs));
+    expect(found.some((e) => e.includes('starts a loop that never waits for the user'))).to.equal(true, found.join('\n'));
+  });
+
+  it('reports a button text over 20 characters, an unknown fact and a profile value of the wrong kind', () => {
+    let dirs = editedFixture('locales/en/paths.json', (t) => t.replace('"Internship"', '"Internship at a company near you"').replace('Call us: {{main_phone}}', 'Call us: {{main_fone}}'));
+    let found = errors(check(dirs));
+    expect(found.some((e) => e.includes('button text "t.internship"') && e.includes('at most 20'))).to.equal(true, found.join('\n'));
+    expect(found.some((e) => e.includes('{{main_fone}}'))).to.equal(true, found.join('\n'));
+    dirs = editedFixture('school.yaml', (t) => t.replace('when: [true]', 'when: [yes_please]'));
+    found = errors(check(dirs));
+    expect(found.some((e) => e.includes('(node school.start)') && e.includes('true or false'))).to.equal(true, found.join('\n'));
+  });
+
+  it('reports an id used twice', () => {
+    const dirs = editedFixture('contact.yaml', (t) => t.replace('id: contact.start', 'id: work.menu').replace('start: contact.start', 'start: work.menu'));
+    const found = errors(check(dirs));
+    expect(found.some((e) => e.includes('uses the id "work.menu", which') && e.includes('already uses'))).to.equal(true, found.join('\n'));
+  });
+});
