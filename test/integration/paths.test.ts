@@ -1,0 +1,259 @@
+import { expect } from 'chai';
+import Redis from 'ioredis';
+import type { Activity } from 'botbuilder';
+import { startApp } from '../support/botServer';
+import { testRedisUrl } from '../support/hooks';
+import { uniquePrefix } from '../support/testKeys';
+import { join, say, type Conversation } from '../support/activities';
+import { fixtureContent } from '../support/pathFixtures';
+import type { App } from '../../src/app';
+
+type Reply = Partial<Activity>;
+const nodeOf = (r: Reply) => (r.channelData as { node?: string } | undefined)?.node;
+const nodes = (replies: Reply[]) => replies.map(nodeOf);
+
+let counter = 0;
+function newConversation(channelId = 'webchat'): Conversation {
+  counter += 1;
+  return { channelId, conversationId: `paths-${Date.now()}-${counter}`, userId: `user-${Date.now()}-${counter}` };
+}
+
+/** Every message the bot sends says which node produced it and in which language. */
+function expectStamped(replies: Reply[], locale: string): void {
+  for (const r of replies) {
+    expect(nodeOf(r), JSON.stringify(r)).to.be.a('string').and.not.equal('bot');
+    expect(r.locale, JSON.stringify(r)).to.equal(locale);
+  }
+}
+
+describe('paths through the real adapter (fixture paths, Redis store)', () => {
+  let app: App;
+  let url: string;
+  const prefix = uniquePrefix('paths');
+
+  before(async () => {
+    ({ app, url } = await startApp({ ...fixtureContent('good').env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix }));
+  });
+  after(() => app.stop());
+
+  /** A new user through the language choice and the welcome's profile questions; returns the replies of each step. */
+  async function onboard(conv: Conversation, lng: 'da' | 'en', group: 1 | 2 | 3, childAge?: number): Promise<Reply[][]> {
+    const steps: Reply[][] = [];
+    steps.push(await join(url, conv));
+    steps.push(await say(url, conv, lng === 'da' ? 'Dansk' : 'English'));
+    steps.push(await say(url, conv, String(group)));
+    if (childAge === undefined) steps.push(await say(url, conv, lng === 'da' ? 'nej' : 'no'));
+    else {
+      steps.push(await say(url, conv, lng === 'da' ? 'ja' : 'yes'));
+      steps.push(await say(url, conv, String(childAge)));
+    }
+    return steps;
+  }
+
+  it('runs the welcome path after the language, then the main menu, in Danish and in English', async () => {
+    for (const lng of ['da', 'en'] as const) {
+      const conv = newConversation();
+      const steps = await onboard(conv, lng, 1, 7);
+      expect(steps.map(nodes)).to.deep.equal([
+        ['welcome.hello', 'language.prompt'],
+        ['language.chosen', 'welcome.start', 'welcome.group'],
+        ['welcome.children'],
+        ['welcome.age'],
+        ['menu.main'],
+      ]);
+      steps.slice(1).forEach((s) => expectStamped(s, lng));
+      expect(steps[1][1].text).to.equal(lng === 'da' ? 'Jeg er en bot.' : 'I am a bot.');
+      expect(steps[4][0].suggestedActions?.actions.map((a) => a.title)).to.deep.equal(
+        lng === 'da' ? ['Arbejde', 'Skole', 'Om mig', 'Kontakt', 'Farvel'] : ['Work', 'School', 'About me', 'Contact', 'Goodbye'],
+      );
+      // The welcome runs once: a later conversation of the same user starts at the main menu.
+      const again = await join(url, { ...conv, conversationId: `${conv.conversationId}-b` });
+      expect(nodes(again)).to.deep.equal(['welcome.hello', 'menu.main']);
+    }
+  });
+
+  it('sends each group down its own branch of the work path', async () => {
+    const expected: Record<number, string[]> = { 1: ['work.selfsupport'], 2: ['work.ukraine'], 3: ['work.other', 'work.help'] };
+    for (const [group, branch] of Object.entries(expected)) {
+      const conv = newConversation();
+      await onboard(conv, 'en', Number(group) as 1 | 2 | 3);
+      expect(nodes(await say(url, conv, 'Work'))).to.deep.equal(['work.menu']);
+      const replies = await say(url, conv, 'My programme');
+      expect(nodes(replies), `group ${group}`).to.deep.equal(branch);
+      expectStamped(replies, 'en');
+    }
+  });
+
+  it('sends children of each age and adults without children to their own school answer', async () => {
+    const cases: [number | undefined, string][] = [[3, 'school.daycare'], [10, 'school.compulsory'], [20, 'school.adults'], [undefined, 'school.adults']];
+    for (const [age, node] of cases) {
+      const conv = newConversation();
+      await onboard(conv, 'da', 1, age);
+      expect(nodes(await say(url, conv, 'Skole')), `age ${age}`).to.deep.equal([node]);
+    }
+  });
+
+  it('re-asks a number outside its range and accepts one inside', async () => {
+    const conv = newConversation();
+    await join(url, conv);
+    await say(url, conv, 'English');
+    await say(url, conv, '1');
+    await say(url, conv, 'yes');
+    const wrong = await say(url, conv, '45');
+    expect(nodes(wrong)).to.deep.equal(['welcome.age']);
+    expect(wrong[0].text).to.equal('Write a number.');
+    expect(nodes(await say(url, conv, 'she is 4'))).to.deep.equal(['menu.main']);
+    expect(nodes(await say(url, conv, 'School'))).to.deep.equal(['school.daycare']);
+  });
+
+  it('answers something it does not understand with the same choices again', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'en', 1);
+    const replies = await say(url, conv, 'purple elephants');
+    expect(nodes(replies)).to.deep.equal(['menu.main']);
+    expect(replies[0].text).to.equal('I did not understand. Choose an answer, or write its number.');
+    expect(replies[0].suggestedActions?.actions).to.have.length(5);
+  });
+
+  it('an info node that leads back carries the menu\'s buttons; back and menu work from anywhere', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'en', 1);
+    await say(url, conv, 'Work');
+    const info = await say(url, conv, 'Internship');
+    expect(nodes(info)).to.deep.equal(['work.internship']);
+    expect(info[0].suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['My programme', 'Internship', 'Back']);
+    expect((info[0].channelData as { awaiting?: string }).awaiting).to.equal('work.menu');
+    expect(nodes(await say(url, conv, 'back'))).to.deep.equal(['menu.main']);
+    await say(url, conv, 'Work');
+    expect(nodes(await say(url, conv, 'Back')), 'the menu\'s own Back button').to.deep.equal(['menu.main']);
+    await say(url, conv, 'Work');
+    expect(nodes(await say(url, conv, 'tilbage')), 'a Danish command word in an English conversation').to.deep.equal(['menu.main']);
+    await say(url, conv, 'Work');
+    expect(nodes(await say(url, conv, 'start over'))).to.deep.equal(['menu.main']);
+  });
+
+  it('answers help, talk to a person (with facts or "ask your caseworker"), about me and stop', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'da', 1);
+    const help = await say(url, conv, 'hjælp');
+    expect(nodes(help)).to.deep.equal(['command.help']);
+    expect(help[0].text).to.contain('slet mine data');
+    expect(help[0].suggestedActions?.actions).to.have.length(5);
+    const person = await say(url, conv, 'menneske');
+    expect(nodes(person)).to.deep.equal(['contact.start']);
+    expect(person[0].text).to.equal('Adresse: Kongevej 57, 6270 Tønder. Telefon: spørg din sagsbehandler.');
+    expect(nodes(await say(url, conv, 'Om mig'))).to.deep.equal(['welcome.group']);
+    await say(url, conv, '2');
+    expect(nodes(await say(url, conv, 'nej'))).to.deep.equal(['menu.main']);
+    expect(nodes(await say(url, conv, 'Arbejde'))).to.deep.equal(['work.menu']);
+    expect(nodes(await say(url, conv, '1')), 'the changed group takes effect').to.deep.equal(['work.ukraine']);
+    expect(nodes(await say(url, conv, 'stop'))).to.deep.equal(['command.stop']);
+    expect(nodes(await say(url, conv, 'hej')), 'after stop, a new message starts at the menu').to.deep.equal(['menu.main']);
+    expect(nodes(await say(url, conv, 'Farvel'))).to.deep.equal(['command.end']);
+  });
+
+  it('switches language at any time and carries on in the new one', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'da', 1);
+    await say(url, conv, 'Arbejde');
+    const prompt = await say(url, conv, 'language');
+    expect(nodes(prompt)).to.deep.equal(['language.prompt']);
+    const switched = await say(url, conv, 'English');
+    expect(nodes(switched)).to.deep.equal(['language.chosen', 'menu.main']);
+    expectStamped(switched, 'en');
+    expect(switched[1].text).to.equal('What do you want to know?');
+  });
+
+  describe('rendering per channel', () => {
+    it('Teams: a hero card with imBack buttons, and the button text selects', async () => {
+      const conv = newConversation('msteams');
+      const steps = await onboard(conv, 'en', 1);
+      const menu = steps[steps.length - 1][0];
+      expect(menu.attachments?.[0].contentType).to.equal('application/vnd.microsoft.card.hero');
+      const card = menu.attachments![0].content as { text: string; buttons: { type: string; value: string }[] };
+      expect(card.text).to.equal('What do you want to know?');
+      expect(card.buttons.map((b) => b.type)).to.deep.equal(Array(5).fill('imBack'));
+      expect(nodes(await say(url, conv, card.buttons[0].value))).to.deep.equal(['work.menu']);
+    });
+
+    it('SMS: a short numbered list, where "2" selects the second choice and the label text works too', async () => {
+      const conv: Conversation = { channelId: 'sms', conversationId: `+45${Date.now() % 1e8}`, userId: `+45${Date.now() % 1e8}` };
+      await say(url, conv, 'hej');
+      await say(url, conv, '1');
+      await say(url, conv, '1');
+      const menu = await say(url, conv, 'nej');
+      expect(menu[0].text).to.equal('Hvad vil du vide?\n1. Arbejde\n2. Skole\n3. Om mig\n4. Kontakt\n5. Farvel');
+      expect(menu[0].suggestedActions).to.equal(undefined);
+      expect(menu[0].attachments ?? []).to.have.length(0);
+      const second = await say(url, conv, '2');
+      expect(nodes(second)).to.deep.equal(['school.adults']);
+      expect(second[0].text!.length).to.be.below(160);
+      expect(nodes(await say(url, conv, 'arbejde'))).to.deep.equal(['work.menu']);
+      const selfsupport = await say(url, conv, '1');
+      expect(selfsupport[0].text).to.equal('Du får selvforsørgelsesprogram.\nLæs mere: https://www.borger.dk\n1. Mit program\n2. Praktik\n3. Tilbage');
+    });
+  });
+
+  describe('delete my data', () => {
+    async function keysOf(conv: Conversation): Promise<string[]> {
+      const client = new Redis(testRedisUrl());
+      try {
+        const all = await client.keys(`${prefix}*`);
+        return all.filter((k) => k.includes(conv.conversationId) || k.includes(conv.userId));
+      } finally {
+        await client.quit();
+      }
+    }
+
+    it('asks first, keeps everything on no, and really erases the user\'s and the conversation\'s state on yes', async () => {
+      const conv = newConversation();
+      await onboard(conv, 'en', 2, 9);
+      expect(await keysOf(conv)).to.have.length(2);
+
+      const confirm = await say(url, conv, 'delete my data');
+      expect(nodes(confirm)).to.deep.equal(['command.delete_data']);
+      expect(confirm[0].suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['Yes', 'No']);
+      const kept = await say(url, conv, 'No');
+      expect(nodes(kept)).to.deep.equal(['command.delete_data.kept', 'menu.main']);
+      expect(await keysOf(conv)).to.have.length(2);
+
+      await say(url, conv, 'delete my data');
+      const done = await say(url, conv, 'yes');
+      expect(nodes(done)).to.deep.equal(['command.delete_data.done']);
+      expect(done[0].locale).to.equal('en');
+      expect(await keysOf(conv), 'no key of this user or conversation is left in Redis').to.deep.equal([]);
+
+      // The next message starts from nothing: greeting and language choice again.
+      expect(nodes(await say(url, conv, 'hello'))).to.deep.equal(['welcome.hello', 'language.prompt']);
+    });
+
+    it('works before a language is chosen, in Danish', async () => {
+      const conv = newConversation();
+      await join(url, conv);
+      expect(await keysOf(conv)).to.have.length.above(0);
+      const confirm = await say(url, conv, 'slet mine data');
+      expect(nodes(confirm)).to.deep.equal(['command.delete_data']);
+      expect(confirm[0].locale).to.equal('da');
+      expect(nodes(await say(url, conv, 'ja'))).to.deep.equal(['command.delete_data.done']);
+      expect(await keysOf(conv)).to.deep.equal([]);
+    });
+  });
+
+  it('keeps an idle conversation\'s state under 1 KB in Redis (node ids, not texts)', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'da', 1, 8);
+    await say(url, conv, 'Arbejde');
+    await say(url, conv, 'Praktik');
+    const client = new Redis(testRedisUrl());
+    try {
+      const keys = (await client.keys(`${prefix}*`)).filter((k) => k.includes(conv.conversationId) || k.includes(conv.userId));
+      const sizes = await Promise.all(keys.map((k) => client.strlen(k)));
+      const total = sizes.reduce((a, b) => a + b, 0);
+      expect(total, `${keys.length} keys, ${total} bytes`).to.be.below(1024);
+      const values = await Promise.all(keys.map((k) => client.get(k)));
+      expect(values.join('')).not.to.contain('Praktik hos');
+    } finally {
+      await client.quit();
+    }
+  });
+});
