@@ -78,7 +78,8 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       // state unreadable (store down): apologise in the default language
     }
     try {
-      await context.sendActivity({ type: 'message', text: i18n.t(busy ? 'error.busy' : 'error.generic', { lng }), locale: lng });
+      const key = busy ? 'error.busy' : 'error.generic';
+      await context.sendActivity({ type: 'message', text: i18n.t(key, { lng }), locale: lng, channelData: { node: key } });
     } catch (sendError) {
       turnLog.error({ err: sendError }, 'could not tell the user about the failed turn');
     }
