@@ -45,7 +45,7 @@ export function drawPaths(graph: PathGraph, texts: Record<string, unknown> | und
     order.forEach((id, row) => position.set(id, { x: LEFT + column * COL, y: TOP + row * ROW }));
     height = Math.max(height, TOP + order.length * ROW);
   });
-  const width = LEFT * 2 + files.length * COL - 110;
+  const width = LEFT * 2 + files.length * COL;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 40}" viewBox="0 0 ${width} ${height + 40}" font-family="Arial, Helvetica, sans-serif">`);
   out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#556"/></marker></defs>');
