@@ -7,9 +7,12 @@ import { enabledLocales } from './texts';
 import { formatProblem } from './types';
 
 function main(): number {
-  const locales = enabledLocales();
+  const locales = enabledLocales(process.env, process.env.LOCALES_DIR?.trim() || undefined);
   const today = new Date().toISOString().slice(0, 10);
-  const { problems, figures } = checkContent({ locales, today });
+  // The same settings as the service: DIALOGS_DIR and LOCALES_DIR when set, else the project's folders.
+  const dialogsDir = process.env.DIALOGS_DIR?.trim() || undefined;
+  const localesDir = process.env.LOCALES_DIR?.trim() || undefined;
+  const { problems, figures } = checkContent({ locales, today, dialogsDir, localesDir });
   const errors = problems.filter((p) => p.level === 'error');
   const warnings = problems.filter((p) => p.level === 'warning');
   for (const p of [...errors, ...warnings]) process.stdout.write(`${formatProblem(p)}\n`);

@@ -10,9 +10,9 @@ import { loadGraph } from './graph';
 import { LOCALES_DIR, readLocaleFile, PATHS_NS } from './texts';
 
 function main(): void {
-  const graph = loadGraph();
+  const graph = loadGraph(process.env.DIALOGS_DIR?.trim() || undefined);
   const lng = process.env.GRAPH_LOCALE ?? 'da';
-  const svg = drawPaths(graph, readLocaleFile(LOCALES_DIR, lng, PATHS_NS));
+  const svg = drawPaths(graph, readLocaleFile(process.env.LOCALES_DIR?.trim() || LOCALES_DIR, lng, PATHS_NS));
   const out = join(PROJECT_ROOT, 'docs', 'paths.svg');
   mkdirSync(join(PROJECT_ROOT, 'docs'), { recursive: true });
   writeFileSync(out, svg);

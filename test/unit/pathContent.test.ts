@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { checkContent } from '../../src/paths/check';
-import { loadGraph } from '../../src/paths/graph';
+import { isSpecial, loadGraph, targetsOf } from '../../src/paths/graph';
+import { drawPaths } from '../../src/paths/diagram';
+import { readLocaleFile } from '../../src/paths/texts';
 import { ContentError, formatProblem, type Problem } from '../../src/paths/types';
 import { FIXTURES, fixtureContent } from '../support/pathFixtures';
 
@@ -105,5 +108,31 @@ describe('path content: loading and checking', () => {
     const dirs = editedFixture('contact.yaml', (t) => t.replace('id: contact.start', 'id: work.menu').replace('start: contact.start', 'start: work.menu'));
     const found = errors(check(dirs));
     expect(found.some((e) => e.includes('uses the id "work.menu", which') && e.includes('already uses'))).to.equal(true, found.join('\n'));
+  });
+});
+
+describe('content:check and content:graph', () => {
+  const run = (script: string, env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'paths', script)], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+  it('content:check exits 0 on good content and 1 on broken content, naming file, node and fix', function () {
+    this.timeout(30_000);
+    const good = run('contentCheck.ts', fixtureContent('good').env);
+    expect(good.status, good.stdout + good.stderr).to.equal(0);
+    expect(good.stdout).to.contain('0 errors');
+    const bad = run('contentCheck.ts', { ...fixtureContent('bad_refs').env, DIALOGS_DIR: join(FIXTURES, 'bad_refs', 'dialogs') });
+    expect(bad.status).to.equal(1);
+    expect(bad.stdout).to.contain('work.yaml:56 (node work.dangling)').and.to.contain('fix:');
+  });
+
+  it('draws every node and every arrow of the paths as SVG', () => {
+    const fixture = fixtureContent('good');
+    const graph = loadGraph(fixture.dialogsDir);
+    const svg = drawPaths(graph, readLocaleFile(fixture.localesDir, 'da', 'paths'));
+    expect(svg.startsWith('<svg')).to.equal(true);
+    for (const id of graph.nodes.keys()) expect(svg).to.contain(`>${id}</text>`);
+    const arrows = [...graph.nodes.values()].flatMap((n) => targetsOf(n)).filter((t) => !isSpecial(t.target)).length;
+    expect(svg.match(/marker-end="url\(#arrow\)"/g)).to.have.length(arrows);
+    expect(svg).to.contain('Hvad vil du vide?');
   });
 });
