@@ -13,14 +13,16 @@ export type Answer = 'yes' | 'no';
 
 /**
  * The one place that decides whether a message is a command or a yes/no. Today it compares the
- * whole message with the words in locales/<lng>/commands.json; a recogniser can take its place
- * behind the same two methods.
+ * whole message with the words in locales/<lng>/commands.json; the recogniser (src/nlu/, intents
+ * `cmd.<command>`, `answer.yes`, `answer.no`) can take its place behind the same two methods, which
+ * are asynchronous for that reason. The engine asks for a command only after the message did not
+ * answer the step's own choices, so a button text always wins over a command word.
  */
 export interface CommandDetector {
   /** The command the text is, in the user's language first, then in any enabled language. */
-  detectCommand(text: string, locale: string): Command | undefined;
+  detectCommand(text: string, locale: string): Promise<Command | undefined>;
   /** Whether the text is a yes or a no, in the user's language first, then in any enabled language. */
-  detectAnswer(text: string, locale: string): Answer | undefined;
+  detectAnswer(text: string, locale: string): Promise<Answer | undefined>;
 }
 
 /** The word-list detector, built once from every enabled language's commands.json. */
@@ -53,12 +55,12 @@ export class CommandWords implements CommandDetector {
     return undefined;
   }
 
-  detectCommand(text: string, locale: string): Command | undefined {
+  async detectCommand(text: string, locale: string): Promise<Command | undefined> {
     const hit = this.find(text, locale);
     return hit === 'yes' || hit === 'no' ? undefined : hit;
   }
 
-  detectAnswer(text: string, locale: string): Answer | undefined {
+  async detectAnswer(text: string, locale: string): Promise<Answer | undefined> {
     const hit = this.find(text, locale);
     return hit === 'yes' || hit === 'no' ? hit : undefined;
   }

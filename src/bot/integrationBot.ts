@@ -101,7 +101,7 @@ export class IntegrationBot extends ActivityHandler {
     }
     const dc = await this.dialogs.createContext(context);
     const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
-    const command: Command | undefined = text ? this.commands.detectCommand(text, await this.localeOf(context)) : undefined;
+    const command: Command | undefined = text ? await this.commands.detectCommand(text, await this.localeOf(context)) : undefined;
     if (command === 'language') {
       await dc.cancelAllDialogs();
       await dc.beginDialog(ROOT_DIALOG, { language: true });

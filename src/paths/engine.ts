@@ -76,7 +76,7 @@ export class PathDialog extends Dialog<PathOptions> {
     const text = (activity.text ?? '').trim();
 
     if (state.confirm === 'delete') {
-      const answer = this.deps.commands.detectAnswer(text, lng) ?? this.yesNoByButton(text, lng);
+      const answer = (await this.deps.commands.detectAnswer(text, lng)) ?? this.yesNoByButton(text, lng);
       if (answer === 'yes') return this.erase(dc, lng);
       delete state.confirm;
       if (answer === 'no') {
@@ -91,7 +91,7 @@ export class PathDialog extends Dialog<PathOptions> {
     const step = await this.answer(dc, node, text, lng);
     if (step) return this.enter(dc, state, step, node);
 
-    const command = this.deps.commands.detectCommand(text, lng);
+    const command = await this.deps.commands.detectCommand(text, lng);
     if (command) return this.runCommand(dc, state, command);
 
     const retry = node.kind === 'question' && node.answer === 'number' ? this.deps.wording.path('common.number_retry', lng) : this.deps.wording.engine('not_understood', lng);
@@ -109,7 +109,7 @@ export class PathDialog extends Dialog<PathOptions> {
       return choice.goto;
     }
     if (node.kind === 'question' && node.answer === 'yesno') {
-      const answer = this.deps.commands.detectAnswer(text, lng) ?? this.yesNoByButton(text, lng);
+      const answer = (await this.deps.commands.detectAnswer(text, lng)) ?? this.yesNoByButton(text, lng);
       if (!answer) return undefined;
       if (node.save) await this.save(dc, node.save, answer === 'yes');
       return answer === 'yes' ? node.yes : node.no;

@@ -6,27 +6,27 @@ import { pickChoice, render } from '../../src/channels/render';
 describe('command words', () => {
   const commands = new CommandWords(createI18n({ locales: ['da', 'en'], fallback: 'da' }), ['da', 'en']);
 
-  it('knows every command in Danish and English, loosely written', () => {
+  it('knows every command in Danish and English, loosely written', async () => {
     for (const [lng, words] of [
       ['da', { menu: 'Menu', back: 'tilbage', help: 'Hjælp!', language: 'sprog', human: 'tal med et menneske', delete_data: 'Slet mine data', stop: 'STOP' }],
       ['en', { menu: 'start over', back: 'Back', help: 'help', language: 'Language', human: 'talk to a person', delete_data: 'delete my data.', stop: 'stop' }],
     ] as const) {
-      for (const [command, word] of Object.entries(words)) expect(commands.detectCommand(word, lng), `${lng}: ${word}`).to.equal(command);
+      for (const [command, word] of Object.entries(words)) expect(await commands.detectCommand(word, lng), `${lng}: ${word}`).to.equal(command);
     }
   });
 
-  it('understands a command in another enabled language, and nothing in ordinary sentences', () => {
-    expect(commands.detectCommand('hjælp', 'en')).to.equal('help');
-    expect(commands.detectCommand('I need help with my back', 'en')).to.equal(undefined);
-    expect(commands.detectCommand('', 'da')).to.equal(undefined);
+  it('understands a command in another enabled language, and nothing in ordinary sentences', async () => {
+    expect(await commands.detectCommand('hjælp', 'en')).to.equal('help');
+    expect(await commands.detectCommand('I need help with my back', 'en')).to.equal(undefined);
+    expect(await commands.detectCommand('', 'da')).to.equal(undefined);
   });
 
-  it('tells yes and no apart from commands', () => {
-    expect(commands.detectAnswer('Ja', 'da')).to.equal('yes');
-    expect(commands.detectAnswer('no', 'en')).to.equal('no');
-    expect(commands.detectAnswer('nej tak', 'en')).to.equal('no');
-    expect(commands.detectCommand('ja', 'da')).to.equal(undefined);
-    expect(commands.detectAnswer('menu', 'da')).to.equal(undefined);
+  it('tells yes and no apart from commands', async () => {
+    expect(await commands.detectAnswer('Ja', 'da')).to.equal('yes');
+    expect(await commands.detectAnswer('no', 'en')).to.equal('no');
+    expect(await commands.detectAnswer('nej tak', 'en')).to.equal('no');
+    expect(await commands.detectCommand('ja', 'da')).to.equal(undefined);
+    expect(await commands.detectAnswer('menu', 'da')).to.equal(undefined);
   });
 });
 
