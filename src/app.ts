@@ -12,6 +12,7 @@ import { MemoryStore } from './state/memoryStore';
 import { RedisStore, createRedisClient } from './state/redisStore';
 import { TurnScopedStorage } from './state/turnSerializer';
 import { loadGraph } from './paths/graph';
+import { createDirectLine, registerDirectLine } from './channels/directline';
 
 export interface App {
   config: Config;
@@ -55,8 +56,10 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     enabledLocales: config.enabledLocales,
     graph,
   });
-  const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx) });
+  const directLine = createDirectLine(config, log);
+  const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx), ownConnector: directLine.connectorFor });
   const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
+  registerDirectLine(http.server, { directLine, adapter, bot, config, log, metrics });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -82,6 +85,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         if (http.inFlight() > 0) log.warn({ inFlight: http.inFlight() }, 'shutdown grace time over; turns still in flight');
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
+        await directLine.close();
         await store.close();
       })()),
   };

@@ -35,6 +35,21 @@ export interface Config {
     appType: AppType;
     tenantId: string | undefined;
   };
+  /** Web chat: the self-hosted Direct Line channel and, optionally, Azure's Direct Line. */
+  directLine: DirectLineConfig;
+}
+
+export interface DirectLineConfig {
+  /** Signs self-hosted Direct Line tokens; unset: a random one per process (one instance only). */
+  tokenSecret: string | undefined;
+  /** Azure Bot Service's Direct Line secret: when set, the page's tokens come from Azure. */
+  azureSecret: string | undefined;
+  /** Azure's Direct Line base URL (without /v3/directline). */
+  azureUrl: string;
+  /** The serviceUrl the bot answers to; unset: this instance's own address. */
+  serviceUrl: string | undefined;
+  /** Activities one conversation may post per minute (self-hosted channel). */
+  postsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +144,31 @@ export function loadConfig(env: Env = process.env): Config {
     localesDir: text(env, 'LOCALES_DIR'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
     microsoftApp: { appId, appPassword, appType, tenantId },
+    directLine: loadDirectLineConfig(env, production),
+  };
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(raw)) throw new ConfigError(name, 'an http:// or https:// URL', raw);
+  return raw.replace(/\/+$/, '');
+}
+
+function loadDirectLineConfig(env: Env, production: boolean): DirectLineConfig {
+  const tokenSecret = text(env, 'DIRECTLINE_TOKEN_SECRET');
+  if (tokenSecret !== undefined && tokenSecret.length < 32) {
+    throw new ConfigError('DIRECTLINE_TOKEN_SECRET', 'at least 32 characters (for example: openssl rand -hex 32)', '(hidden)');
+  }
+  if (tokenSecret === undefined && production) {
+    throw new ConfigError('DIRECTLINE_TOKEN_SECRET', 'set when NODE_ENV is production, the same on every instance', undefined);
+  }
+  return {
+    tokenSecret,
+    azureSecret: text(env, 'DIRECTLINE_SECRET'),
+    azureUrl: httpUrl(env, 'DIRECTLINE_AZURE_URL') ?? 'https://directline.botframework.com',
+    serviceUrl: httpUrl(env, 'DIRECTLINE_SERVICE_URL'),
+    postsPerMinute: integer(env, 'DIRECTLINE_POSTS_PER_MINUTE', 60, 1, 10_000),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
+import type { ConnectorClient } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ReusableClientsAuthentication } from './reusableClients';
@@ -17,6 +18,8 @@ interface AdapterDeps {
   metrics: Metrics;
   /** The language to apologise in; falls back to the default when state cannot be read. */
   localeOf(context: TurnContext): Promise<string>;
+  /** Self-hosted channels' clients for their own serviceUrls (replies and proactive messages). */
+  ownConnector?: (serviceUrl: string) => ConnectorClient | undefined;
 }
 
 /**
@@ -57,7 +60,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     MicrosoftAppType: app.appType,
     MicrosoftAppTenantId: app.tenantId,
   });
-  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth));
+  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth, undefined, deps.ownConnector));
   adapter.use(
     new TurnSerializer(deps.store, {
       lockTtlMs: config.turnLockTtlMs,

@@ -21,7 +21,15 @@ export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication, private readonly maxClients = 256) {
+  /**
+   * @param ownConnector a self-hosted channel's client for its own serviceUrls (src/channels/directline),
+   *   which signs with the channel's token instead of asking Azure AD; undefined for any other URL.
+   */
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly maxClients = 256,
+    private readonly ownConnector?: (serviceUrl: string) => ConnectorClient | undefined,
+  ) {
     super();
   }
 
@@ -60,8 +68,11 @@ export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
     const appId = appIdOf(claimsIdentity);
     const cache = this.connectors;
     const remember = this.remember.bind(this);
+    const own = this.ownConnector;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        const client = own?.(serviceUrl);
+        if (client) return Promise.resolve(client);
         return remember(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
       }
     })();

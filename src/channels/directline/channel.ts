@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, ConversationAccount } from 'botbuilder';
+import type { Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+import { withRequestLog } from '../../requestLog';
+import { type DirectLineLog, type ActivitySet } from './activityLog';
+import type { SelfHostedConnector } from './connector';
+import { DirectLineError } from './errors';
+import { type DirectLineTokens, type TokenClaims } from './tokens';
+
+export const CHANNEL_ID = 'directline';
+/** Direct Line's limit for one activity, serialized. */
+export const MAX_ACTIVITY_CHARS = 262_144;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface ChannelDeps {
+  log: DirectLineLog;
+  tokens: DirectLineTokens;
+  connector: SelfHostedConnector;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  metrics: Metrics;
+  postsPerMinute: number;
+  /** How long a token may have been expired and still be renewed by the page (the retention time). */
+  renewGraceSeconds: number;
+  botId: string;
+}
+
+/** Who is calling: a user token (one conversation) or the server's secret (any). */
+export type Caller = { kind: 'secret' } | { kind: 'user'; claims: TokenClaims };
+
+function newId(bytes: number): string {
+  return randomBytes(bytes).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+}
+
+export function isValidId(id: string): boolean {
+  return ID.test(id);
+}
+
+/**
+ * The self-hosted Direct Line channel without HTTP: conversations, tokens, posting to the bot
+ * in-process through the CloudAdapter, and reading the activity log.
+ */
+export class DirectLineChannel {
+  constructor(private readonly deps: ChannelDeps) {}
+
+  get log(): DirectLineLog {
+    return this.deps.log;
+  }
+
+  /** Checks an `Authorization` bearer value: the server's secret or a valid user token. */
+  caller(token: string | undefined): Caller {
+    if (this.deps.tokens.isSecret(token)) return { kind: 'secret' };
+    const check = this.deps.tokens.verify(token);
+    if (!check.ok) {
+      if (check.reason === 'missing') throw new DirectLineError(401, 'MissingToken', 'Send a token: Authorization: Bearer <token>.');
+      if (check.reason === 'expired') throw new DirectLineError(403, 'TokenExpired', 'The token has expired. Get a new one from POST /api/directline/token.');
+      throw new DirectLineError(403, 'InvalidToken', 'The token is not valid for this service.');
+    }
+    if (check.claims.kind !== 'user') throw new DirectLineError(403, 'InvalidToken', 'This token cannot be used by a Direct Line client.');
+    return { kind: 'user', claims: check.claims };
+  }
+
+  /** The caller may use `conversationId`, and it exists. */
+  async authorize(caller: Caller, conversationId: string): Promise<void> {
+    if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
+      throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
+    }
+    if (!isValidId(conversationId) || !(await this.deps.log.getConversation(conversationId))) {
+      throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
+    }
+  }
+
+  /** A token for a new conversation (not started yet: the client starts it). */
+  newConversationToken(userId?: string): { conversationId: string; token: string; expires_in: number; userId: string } {
+    const conversationId = newId(18);
+    const user = userId && isValidId(userId) ? userId : `dl_${newId(12)}`;
+    const token = this.deps.tokens.issue({ kind: 'user', conversationId, userId: user });
+    return { conversationId, token, expires_in: this.expiresIn(token), userId: user };
+  }
+
+  /** A fresh token with the same scope. */
+  renew(claims: TokenClaims): { conversationId: string; token: string; expires_in: number } {
+    const token = this.deps.tokens.issue({ kind: 'user', conversationId: claims.conversationId, userId: claims.userId });
+    return { conversationId: claims.conversationId, token, expires_in: this.expiresIn(token) };
+  }
+
+  /**
+   * The claims of a token the page may renew: authentic and either valid or expired for less than
+   * the retention time (a newcomer comes back the next day), and its conversation still exists.
+   */
+  async renewable(token: string | undefined): Promise<TokenClaims> {
+    const check = this.deps.tokens.verify(token);
+    if (check.ok && check.claims.kind === 'user') return check.claims;
+    if (!check.ok && check.reason === 'expired') {
+      const expired = this.deps.tokens.verifyIgnoringExpiry(token as string);
+      if (expired && expired.kind === 'user' && expired.exp * 1000 + this.deps.renewGraceSeconds * 1000 > Date.now()) return expired;
+      throw new DirectLineError(403, 'TokenExpired', 'The token expired too long ago. Start a new conversation.');
+    }
+    if (!check.ok && check.reason === 'missing') throw new DirectLineError(401, 'MissingToken', 'Send a token: Authorization: Bearer <token>.');
+    throw new DirectLineError(403, 'InvalidToken', 'The token is not valid for this service.');
+  }
+
+  private expiresIn(token: string): number {
+    const check = this.deps.tokens.verify(token);
+    return check.ok ? this.deps.tokens.expiresIn(check.claims) : 0;
+  }
+
+  /**
+   * Starts the conversation of a token (or a new one for the secret): true when it is new, and then
+   * the bot has been told the user joined (its welcome is in the log).
+   */
+  async start(caller: Caller, serviceUrl: string, body: { user?: { id?: unknown }; locale?: unknown }): Promise<{ conversationId: string; token: string; created: boolean; userId: string }> {
+    let conversationId: string;
+    let userId: string;
+    let token: string;
+    if (caller.kind === 'secret') {
+      const fresh = this.newConversationToken(typeof body.user?.id === 'string' ? body.user.id : undefined);
+      ({ conversationId, userId, token } = fresh);
+    } else {
+      conversationId = caller.claims.conversationId;
+      userId = caller.claims.userId;
+      token = this.renew(caller.claims).token;
+    }
+    const created = await this.deps.log.createConversation({ conversationId, userId, createdAt: Date.now() });
+    if (created) {
+      const locale = typeof body.locale === 'string' && body.locale.length <= 20 ? body.locale : undefined;
+      await this.runTurn(
+        {
+          type: 'conversationUpdate',
+          membersAdded: [{ id: userId } as ChannelAccount],
+          from: { id: userId } as ChannelAccount,
+          ...(locale ? { locale } : {}),
+        },
+        conversationId,
+        serviceUrl,
+      );
+    }
+    return { conversationId, token, created, userId };
+  }
+
+  /** Posts a user's activity: logged (the client sees its echo), then given to the bot. */
+  async post(caller: Caller, conversationId: string, body: unknown, serviceUrl: string): Promise<{ id: string }> {
+    await this.authorize(caller, conversationId);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new DirectLineError(400, 'BadArgument', 'The body must be a JSON activity.');
+    }
+    const incoming = body as Partial<Activity> & Record<string, unknown>;
+    if (typeof incoming.type !== 'string' || incoming.type === '') throw new DirectLineError(400, 'BadArgument', 'The activity needs a "type".');
+    if (JSON.stringify(incoming).length > MAX_ACTIVITY_CHARS) {
+      throw new DirectLineError(413, 'MessageSizeTooBig', `The activity is larger than ${MAX_ACTIVITY_CHARS} characters.`);
+    }
+    const rate = await this.deps.log.countPost(conversationId, this.deps.postsPerMinute, 60_000);
+    if (!rate.allowed) {
+      throw new DirectLineError(429, 'TooManyRequests', 'Too many messages in this conversation. Wait a moment.', Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
+    }
+    const givenFrom = (incoming.from ?? {}) as { id?: unknown; name?: unknown };
+    const userId = caller.kind === 'user' ? caller.claims.userId : typeof givenFrom.id === 'string' ? givenFrom.id : '';
+    if (!userId) throw new DirectLineError(400, 'BadArgument', 'The activity needs "from.id".');
+    const from = { id: userId, ...(typeof givenFrom.name === 'string' ? { name: givenFrom.name } : {}), role: 'user' } as ChannelAccount;
+
+    const fields: Partial<Activity> = { ...incoming };
+    delete fields.serviceUrl;
+    delete fields.id;
+    const logged: Partial<Activity> = {
+      ...fields,
+      from,
+      channelId: CHANNEL_ID,
+      conversation: { id: conversationId } as ConversationAccount,
+      timestamp: new Date().toISOString() as unknown as Date,
+    };
+    const { id } = await this.deps.log.append(conversationId, logged);
+    await this.runTurn({ ...logged, id }, conversationId, serviceUrl);
+    return { id };
+  }
+
+  /** The activities after `watermark`, with the new watermark as Direct Line's string. */
+  async activities(conversationId: string, watermark: number): Promise<{ activities: Partial<Activity>[]; watermark: string }> {
+    const set: ActivitySet = await this.deps.log.read(conversationId, watermark);
+    return { activities: set.activities, watermark: String(set.watermark) };
+  }
+
+  /** Runs one turn of the bot in-process; its replies come back through the connector endpoints. */
+  private async runTurn(fields: Partial<Activity>, conversationId: string, serviceUrl: string): Promise<void> {
+    const activity = {
+      ...fields,
+      id: fields.id ?? `${conversationId}|start`,
+      channelId: CHANNEL_ID,
+      serviceUrl,
+      conversation: { id: conversationId } as ConversationAccount,
+      recipient: { id: this.deps.botId, role: 'bot' },
+      timestamp: new Date(),
+    } as Activity;
+    if (typeof fields.timestamp === 'string') activity.timestamp = new Date(fields.timestamp);
+    const turnLog = this.deps.logger.child({ reqId: activity.id, channel: CHANNEL_ID, type: activity.type });
+    const endTimer = this.deps.metrics.turnDuration.startTimer();
+    try {
+      await withRequestLog(turnLog, () => this.deps.adapter.processActivityDirect(this.deps.connector.authenticated(), activity, (ctx) => this.deps.bot.run(ctx)));
+      this.deps.metrics.turns.inc({ channel: CHANNEL_ID, type: activity.type });
+    } catch (err) {
+      this.deps.metrics.errors.inc({ where: 'directline' });
+      turnLog.error({ err }, 'direct line turn failed');
+      throw new DirectLineError(502, 'BotError', 'The bot could not process the activity.');
+    } finally {
+      endTimer();
+    }
+  }
+}

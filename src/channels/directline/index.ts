@@ -1,0 +1,106 @@
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { Request, Response, Server } from 'restify';
+import type { Config } from '../../config';
+import type { Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+import { createRedisClient } from '../../state/redisStore';
+import type { DirectLineLog } from './activityLog';
+import { DirectLineChannel } from './channel';
+import { SelfHostedConnector } from './connector';
+import { registerConnectorRoutes } from './connectorRoutes';
+import { MemoryActivityLog } from './memoryActivityLog';
+import { RedisActivityLog } from './redisActivityLog';
+import { registerClientRoutes } from './routes';
+import { attachStream } from './stream';
+import { DirectLineTokens, randomTokenSecret } from './tokens';
+import { registerTokenSource } from './tokenEndpoint';
+import { registerWebPage } from './webPage';
+
+export interface DirectLine {
+  /** The log of every conversation of the channel (memory or Redis). */
+  log: DirectLineLog;
+  tokens: DirectLineTokens;
+  connector: SelfHostedConnector;
+  /** The ConnectorClient for the channel's own serviceUrls (for the adapter's proactive turns). */
+  connectorFor(serviceUrl: string): ConnectorClient | undefined;
+  /** Something to stop before the log closes (open WebSockets). */
+  onClose(stop: () => void): void;
+  close(): Promise<void>;
+}
+
+export function createDirectLineLog(config: Config, log: Logger): DirectLineLog {
+  const ttlMs = config.stateTtlSeconds * 1000;
+  if (!config.redisUrl) return new MemoryActivityLog({ ttlMs });
+  return new RedisActivityLog(createRedisClient(config.redisUrl, log), { prefix: config.redisKeyPrefix, ttlMs });
+}
+
+/** The self-hosted Direct Line channel's parts that exist before the adapter (see registerDirectLine). */
+export function createDirectLine(config: Config, logger: Logger): DirectLine {
+  let secret = config.directLine.tokenSecret;
+  if (!secret) {
+    secret = randomTokenSecret();
+    logger.warn('DIRECTLINE_TOKEN_SECRET is not set: signing web chat tokens with a random secret for this process only (tokens die with a restart; several instances would not accept each other\'s tokens)');
+  }
+  const tokens = new DirectLineTokens(secret);
+  const connector = new SelfHostedConnector(tokens, { serviceUrl: config.directLine.serviceUrl, appId: config.microsoftApp.appId });
+  const store = createDirectLineLog(config, logger);
+  const stops: (() => void)[] = [];
+  return {
+    log: store,
+    tokens,
+    connector,
+    connectorFor: (url) => connector.clientFor(url),
+    onClose: (stop) => stops.push(stop),
+    close: async () => {
+      for (const stop of stops) stop();
+      await store.close();
+    },
+  };
+}
+
+export interface DirectLineDeps {
+  directLine: DirectLine;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+}
+
+const OWN_PATHS = /^\/(v3\/directline|api\/directline|directline\/)/;
+
+/** Registers the web chat page, the token source, Direct Line 3.0 and its connector endpoints. */
+export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
+  const { directLine, config, log } = deps;
+  const botId = config.microsoftApp.appId ?? 'bot';
+  const channel = new DirectLineChannel({
+    log: directLine.log,
+    tokens: directLine.tokens,
+    connector: directLine.connector,
+    adapter: deps.adapter,
+    bot: deps.bot,
+    logger: log,
+    metrics: deps.metrics,
+    postsPerMinute: config.directLine.postsPerMinute,
+    renewGraceSeconds: config.stateTtlSeconds,
+    botId,
+  });
+  registerClientRoutes(server, channel, directLine.connector, log);
+  registerConnectorRoutes(server, directLine.tokens, directLine.log, botId, log);
+  registerTokenSource(server, channel, { azureSecret: config.directLine.azureSecret, azureUrl: config.directLine.azureUrl }, log);
+  registerWebPage(server, { enabledLocales: config.enabledLocales, azureUrl: config.directLine.azureSecret ? config.directLine.azureUrl : undefined }, log);
+  directLine.onClose(attachStream(server.server, channel, log).close);
+
+  // restify's own refusals (body too large, bad JSON, no route) in Direct Line's error shape
+  for (const name of ['PayloadTooLarge', 'InvalidContent', 'BadRequest', 'UnsupportedMediaType', 'NotFound', 'MethodNotAllowed']) {
+    server.on(name, (req: Request, _res: Response, err: Error & { body?: { code?: string; message?: string }; toJSON?: () => unknown }, callback: () => void) => {
+      if (OWN_PATHS.test(req.path())) {
+        const code = err.body?.code ?? name;
+        const message = err.body?.message ?? err.message;
+        err.toJSON = () => ({ error: { code, message } });
+      }
+      callback();
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../log';
+import type { DirectLineChannel } from './channel';
+import { DirectLineError } from './errors';
+
+const STREAM = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
+/** An empty frame now and then keeps proxies from closing a quiet socket (as Azure does). */
+const KEEP_ALIVE_MS = 20_000;
+
+/** The WebSocket URL a client streams a conversation from (`ws:` or `wss:` as the request came). */
+export function streamUrl(req: IncomingMessage, conversationId: string, token: string, watermark?: number): string {
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
+  const secure = forwarded === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
+  const host = req.headers.host ?? `127.0.0.1:${req.socket.localPort}`;
+  const query = new URLSearchParams({ t: token });
+  if (watermark !== undefined) query.set('watermark', String(watermark));
+  return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * The Direct Line stream: `GET /v3/directline/conversations/{id}/stream?t=<token>[&watermark=n]`
+ * upgraded to a WebSocket. It sends every activity after the watermark as an ActivitySet, then
+ * each new one as it is logged on any instance (the log's notification).
+ */
+export function attachStream(http: HttpServer, channel: DirectLineChannel, log: Logger): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Set<WebSocket>();
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = STREAM.exec(req.url ?? '');
+    if (!match) return; // someone else's upgrade, or none: Node closes unanswered ones
+    socket.on('error', () => undefined);
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const conversationId = decodeURIComponent(match[1]);
+    void (async () => {
+      try {
+        const caller = channel.caller(query.get('t') ?? undefined);
+        await channel.authorize(caller, conversationId);
+      } catch (err) {
+        if (err instanceof DirectLineError) return refuse(socket, err.status, err.code, err.message);
+        log.error({ err }, 'direct line stream refused');
+        return refuse(socket, 500, 'ServiceError', 'The service could not open the stream.');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        void serve(ws, conversationId, Number(/^\d{1,12}$/.test(query.get('watermark') ?? '') ? query.get('watermark') : 0));
+      });
+    })();
+  });
+
+  async function serve(ws: WebSocket, conversationId: string, from: number): Promise<void> {
+    let watermark = from;
+    let pumping = false;
+    let again = false;
+    const pump = async (): Promise<void> => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          const set = await channel.activities(conversationId, watermark);
+          if (set.activities.length > 0 && ws.readyState === ws.OPEN) {
+            watermark = Number(set.watermark);
+            ws.send(JSON.stringify(set));
+            again = true; // there may be more than one read's worth
+          }
+        } while (again && ws.readyState === ws.OPEN);
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, 'direct line stream could not read the log');
+      } finally {
+        pumping = false;
+      }
+    };
+    const unsubscribe = await channel.log.subscribe(conversationId, () => void pump());
+    const keepAlive = setInterval(() => ws.readyState === ws.OPEN && ws.send(''), KEEP_ALIVE_MS);
+    ws.on('message', () => undefined); // the client's pings
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      sockets.delete(ws);
+    });
+    await pump();
+  }
+
+  return {
+    close: () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+    },
+  };
+}
