@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Activity } from 'botbuilder';
 import { startApp } from '../support/botServer';
-import { join, say, type Conversation } from '../support/activities';
+import { join, say, say as sayTo, type Conversation } from '../support/activities';
 import { loadGraph } from '../../src/paths/graph';
 import { createI18n } from '../../src/i18n';
 import { ENGINE_NODES } from '../../src/paths/engine';
@@ -53,9 +53,9 @@ describe('the real paths, walked in Danish and English through the real adapter'
   });
   after(() => app?.stop());
 
-  function newConversation(): Conversation {
+  function newConversation(channelId = 'webchat'): Conversation {
     counter += 1;
-    return { channelId: 'webchat', conversationId: `real-${Date.now()}-${counter}`, userId: `real-user-${Date.now()}-${counter}` };
+    return { channelId, conversationId: `real-${Date.now()}-${counter}`, userId: `real-user-${Date.now()}-${counter}` };
   }
 
   /** Checks one turn's replies: stamped with a known node and the language; returns the node that now waits. */
@@ -119,8 +119,8 @@ describe('the real paths, walked in Danish and English through the real adapter'
   }
 
   /** A new user, through the language and the welcome, answering as `profile`; returns the conversation at the main menu. */
-  async function onboard(lng: string, profile: Profile, seen: Set<string>): Promise<Conversation> {
-    const conv = newConversation();
+  async function onboard(lng: string, profile: Profile, seen: Set<string>, channelId = 'webchat'): Promise<Conversation> {
+    const conv = newConversation(channelId);
     await join(url, conv);
     let awaiting = inspect(await say(url, conv, i18n.t('meta:name', { lng })), lng, seen);
     for (let i = 0; i < 12 && awaiting !== graph.menuStart; i++) {
@@ -131,12 +131,21 @@ describe('the real paths, walked in Danish and English through the real adapter'
     return conv;
   }
 
-  for (const lng of LOCALES) {
-    it(`reaches every node of every path (${lng}), each group down its own branches`, async () => {
+  /** Twilio's limit for one message body; SMS replies must stay well under it. */
+  const SMS_MAX = 1600;
+
+  for (const [lng, channelId] of [['da', 'webchat'], ['en', 'webchat'], ['da', 'sms']] as const) {
+    it(`reaches every node of every path (${lng}, ${channelId}), each group down its own branches`, async () => {
       const seen = new Set<string>();
       let turns = 0;
+      let longest = 0;
+      const say = async (u: string, c: Conversation, text: string) => {
+        const replies = await sayTo(u, c, text);
+        for (const r of replies) longest = Math.max(longest, (r.text ?? '').length);
+        return replies;
+      };
       for (const profile of PROFILES) {
-        const conv = await onboard(lng, profile, seen);
+        const conv = await onboard(lng, profile, seen, channelId);
         const menuWord = (i18n.t('commands:words.menu', { lng, returnObjects: true }) as string[])[0];
         // Breadth first over the nodes that wait for an answer, each reached by replaying its answers from the main menu.
         const queue: { at: string; route: string[] }[] = [{ at: graph.menuStart, route: [] }];
@@ -166,6 +175,8 @@ describe('the real paths, walked in Danish and English through the real adapter'
       const silent = [...graph.nodes.values()].filter((n) => n.kind === 'condition').map((n) => n.id);
       const missed = [...graph.nodes.keys()].filter((id) => !seen.has(id) && !silent.includes(id));
       expect(missed, `nodes never shown in ${lng} (${turns} turns)`).to.deep.equal([]);
+      if (channelId === 'sms') expect(longest, 'longest SMS reply').to.be.at.most(SMS_MAX);
+      console.log(`      ${turns} turns, ${seen.size} nodes seen, longest reply ${longest} characters`);
     });
   }
 
