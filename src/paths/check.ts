@@ -1,3 +1,4 @@
+import { maxActionTitleLength } from 'botbuilder-dialogs';
 import { join } from 'node:path';
 import { advancesAlone, buildGraph, isSpecial, targetsOf } from './graph';
 import { DIALOGS_DIR, displayName, loadContent } from './load';
@@ -11,10 +12,10 @@ import {
   placeholders,
   readLocaleFile,
 } from './texts';
-import type { PathGraph, PathNode, Problem } from './types';
+import { PROFILE_GROUPS, type ConditionNode, type PathGraph, type PathNode, type ProfileGroup, type Problem } from './types';
 
-/** Longest button text Bot Framework channels show in full (botbuilder-dialogs Channel.maxActionTitleLength). */
-export const MAX_LABEL = 20;
+/** Longest button text Bot Framework channels show in full (20). */
+export const MAX_LABEL = maxActionTitleLength('webchat');
 /** Longest text that still fits two SMS segments comfortably (Twilio recommends at most 320 characters). */
 export const SMS_COMFORT = 320;
 
@@ -41,6 +42,7 @@ export function checkContent(options: CheckOptions): CheckResult {
   const figures = { files: content.files.length, nodes: content.files.reduce((n, f) => n + f.nodes.length, 0), facts: content.facts.size, locales: options.locales.length, keys: 0 };
   if (!graph) return { problems, figures };
   problems.push(...reachability(graph));
+  problems.push(...audience(graph));
   problems.push(...dates(graph, options.today));
   const keys = usedKeys(graph);
   figures.keys = keys.size;
@@ -53,19 +55,41 @@ function nodeProblem(node: PathNode, message: string, fix: string, level: Proble
 }
 
 /** The ids of every node a user can reach: from the welcome, the main menu and "talk to a person". */
-export function reachableFrom(graph: PathGraph, roots: string[]): Set<string> {
+export function reachableFrom(graph: PathGraph, roots: string[], group?: ProfileGroup): Set<string> {
   const seen = new Set<string>();
   const queue = [...roots];
   while (queue.length > 0) {
     const id = queue.shift()!;
     if (seen.has(id) || !graph.nodes.has(id)) continue;
     seen.add(id);
-    for (const { target } of targetsOf(graph.nodes.get(id)!)) {
+    const node = graph.nodes.get(id)!;
+    // For one group, a condition on the group follows only that group's branch.
+    const targets = group && node.kind === 'condition' && node.on === 'group' ? [{ target: branchFor(node, group) }] : targetsOf(node);
+    for (const { target } of targets) {
       if (target === 'menu') queue.push(graph.menuStart);
       else if (!isSpecial(target)) queue.push(target);
     }
   }
   return seen;
+}
+
+function branchFor(node: ConditionNode, group: ProfileGroup): string {
+  return node.cases.find((c) => Array.isArray(c.when) && c.when.includes(group))?.goto ?? node.otherwise;
+}
+
+/** An info node written for some groups (`for:`) that another group can reach. */
+function audience(graph: PathGraph): Problem[] {
+  const out: Problem[] = [];
+  const roots = [graph.welcomeStart, graph.menuStart, graph.contactStart];
+  const reachedBy = new Map(PROFILE_GROUPS.filter((g) => g !== 'unknown').map((g) => [g, reachableFrom(graph, roots, g)]));
+  for (const node of graph.nodes.values()) {
+    if (node.kind !== 'info' || !node.for) continue;
+    const others = [...reachedBy].filter(([g, reached]) => !node.for!.includes(g) && reached.has(node.id)).map(([g]) => g);
+    if (others.length > 0) {
+      out.push(nodeProblem(node, `is for ${node.for.join(', ')}, but ${others.join(', ')} can reach it too`, 'Put a condition on group before it; or, if the text tells everybody who the rule is for, leave it (this is a warning).', 'warning'));
+    }
+  }
+  return out;
 }
 
 function reachability(graph: PathGraph): Problem[] {

@@ -1,4 +1,4 @@
-import { ContentError, type PathFile, type PathGraph, type PathNode, type Problem, type Target, SPECIAL_TARGETS, PROFILE_FIELDS } from './types';
+import { ContentError, type PathFile, type PathGraph, type PathNode, type Problem, type Target, SPECIAL_TARGETS, PROFILE_FIELDS, PROFILE_GROUPS } from './types';
 import { DIALOGS_DIR, loadContent, type LoadedContent } from './load';
 
 /** The paths the engine needs: where `menu`, a new user and "talk to a person" lead. */
@@ -119,11 +119,11 @@ function profileProblems(node: PathNode): Problem[] {
 function fits(kind: 'group' | 'boolean' | 'number', value: unknown): boolean {
   if (kind === 'boolean') return typeof value === 'boolean';
   if (kind === 'number') return typeof value === 'number';
-  return typeof value === 'string' && ['refugee', 'family_refugee', 'family_other', 'ukraine', 'other', 'unknown'].includes(value);
+  return typeof value === 'string' && (PROFILE_GROUPS as readonly string[]).includes(value);
 }
 
 function describe(kind: 'group' | 'boolean' | 'number'): string {
-  return kind === 'boolean' ? 'true or false' : kind === 'number' ? 'a number' : 'refugee, family_refugee, family_other, ukraine, other or unknown';
+  return kind === 'boolean' ? 'true or false' : kind === 'number' ? 'a number' : PROFILE_GROUPS.join(', ');
 }
 
 /** Info, condition and handoff nodes lead on at once; a circle of them alone would never stop. */

@@ -104,6 +104,15 @@ describe('path content: loading and checking', () => {
     expect(found.some((e) => e.includes('(node school.start)') && e.includes('true or false'))).to.equal(true, found.join('\n'));
   });
 
+  it('warns when an info node written for some groups is reachable by another group', () => {
+    const dirs = editedFixture('work.yaml', (t) => t.replace('  - id: work.internship\n    kind: info\n', '  - id: work.internship\n    kind: info\n    for: [ukraine]\n'));
+    const warnings = check(dirs).filter((p) => p.level === 'warning').map(formatProblem);
+    expect(warnings.filter((w) => w.includes('is for'))).to.deep.equal([
+      warnings.find((w) => w.includes('(node work.internship): is for ukraine, but refugee, family_refugee, family_other, other can reach it too'))!,
+    ]);
+    expect(check(fixtureContent('good')).filter((p) => p.level === 'warning'), 'work.ukraine sits behind a condition on group').to.deep.equal([]);
+  });
+
   it('reports an id used twice', () => {
     const dirs = editedFixture('contact.yaml', (t) => t.replace('id: contact.start', 'id: work.menu').replace('start: contact.start', 'start: work.menu'));
     const found = errors(check(dirs));
