@@ -34,8 +34,15 @@ export interface PageLocale {
   dir: 'ltr' | 'rtl';
   /** The tag Web Chat knows, or the code itself when Web Chat has no strings for it. */
   webchatLocale: string;
-  /** The page's own texts and Web Chat overrides (locales/<lng>/webchat.json, English when missing). */
-  strings: Record<string, string>;
+  /** The page's own texts (locales/<lng>/webchat.json `page`, English for any that are missing). */
+  page: Record<string, string>;
+  /** Web Chat UI strings to override (`ui`): needed for languages Web Chat has no strings for. */
+  ui: Record<string, string>;
+}
+
+interface WebchatTexts {
+  page?: Record<string, string>;
+  ui?: Record<string, string>;
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {
@@ -48,17 +55,18 @@ function readJson(path: string): Record<string, unknown> | undefined {
 
 /** The enabled languages as the page shows them, read once from locales/<lng>/meta.json and webchat.json. */
 export function pageLocales(enabled: string[], dir = LOCALES_DIR): PageLocale[] {
-  const english = (readJson(join(dir, 'en', 'webchat.json')) ?? {}) as Record<string, string>;
+  const english = (readJson(join(dir, 'en', 'webchat.json')) ?? {}) as WebchatTexts;
   return enabled.map((code) => {
     const meta = readJson(join(dir, code, 'meta.json')) ?? {};
-    const own = readJson(join(dir, code, 'webchat.json')) as Record<string, string> | undefined;
+    const own = (readJson(join(dir, code, 'webchat.json')) ?? {}) as WebchatTexts;
     const metaDir = meta.dir === 'rtl' || meta.dir === 'ltr' ? meta.dir : RTL.has(code) ? 'rtl' : 'ltr';
     return {
       code,
       name: typeof meta.name === 'string' ? meta.name : code,
       dir: metaDir,
       webchatLocale: WEBCHAT_LOCALES[code] ?? code,
-      strings: { ...english, ...(own ?? {}) },
+      page: { ...(english.page ?? {}), ...(own.page ?? {}) },
+      ui: { ...(WEBCHAT_LOCALES[code] ? {} : (english.ui ?? {})), ...(own.ui ?? {}) },
     };
   });
 }

@@ -1,0 +1,196 @@
+/* global window, document, localStorage, fetch, crypto */
+/*
+ * The chat page: language picker, token from the service, Web Chat over Direct Line.
+ * Remembers (in this browser's localStorage only) the language, the user id and the conversation's
+ * token, so a reload continues the same conversation. Every text comes from /api/locales.
+ */
+(function () {
+  'use strict';
+  var STORE_KEY = 'tonder-webchat';
+  var state = load();
+  var locales = [];
+  var directLine = null;
+
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE_KEY) || '{}') || {};
+    } catch {
+      return {};
+    }
+  }
+  function save() {
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch {
+      /* private mode: the conversation just does not survive a reload */
+    }
+  }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function randomId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return 'u_' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+  function localeOf(code) {
+    for (var i = 0; i < locales.length; i++) if (locales[i].code === code) return locales[i];
+    return null;
+  }
+
+  /** Page texts and direction for a language (English texts for any it lacks: the server merges them). */
+  function applyLanguage(locale) {
+    var t = locale.page;
+    document.documentElement.lang = locale.code;
+    document.documentElement.dir = locale.dir;
+    document.title = t.title;
+    $('heading').textContent = t.heading;
+    $('picker-heading').textContent = t.chooseLanguage;
+    $('chat-heading').textContent = t.chat;
+    $('privacy-link').textContent = t.privacy;
+    $('privacy-link').href = '/privacy.html#' + locale.code;
+    $('change-language').textContent = t.languages;
+    $('new-conversation').textContent = t.newConversation;
+  }
+
+  function showPicker() {
+    var list = $('languages');
+    list.textContent = '';
+    locales.forEach(function (l) {
+      var item = document.createElement('li');
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.lang = l.code;
+      button.dir = l.dir;
+      button.textContent = l.name;
+      button.setAttribute('data-locale', l.code);
+      button.addEventListener('click', function () {
+        choose(l.code);
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    $('chat').hidden = true;
+    $('change-language').hidden = true;
+    $('picker').hidden = false;
+    var first = list.querySelector('button');
+    if (first) first.focus();
+  }
+
+  function choose(code) {
+    state.locale = code;
+    save();
+    startChat();
+  }
+
+  /** A token for this browser's conversation: renewed when we have one, otherwise a new conversation. */
+  function getToken() {
+    if (!state.userId) state.userId = randomId();
+    var headers = { 'Content-Type': 'application/json' };
+    if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    return fetch('/api/directline/token', { method: 'POST', headers: headers, body: JSON.stringify({ user: { id: state.userId } }) })
+      .then(function (res) {
+        if (res.ok) return res.json();
+        if (state.token && (res.status === 401 || res.status === 403 || res.status === 404)) {
+          // the old conversation is gone (expired or deleted): start a new one
+          delete state.token;
+          delete state.conversationId;
+          return getToken();
+        }
+        throw new Error('token ' + res.status);
+      })
+      .then(function (answer) {
+        state.token = answer.token;
+        state.conversationId = answer.conversationId;
+        state.domain = /^https?:/.test(answer.domain) ? answer.domain : window.location.origin + answer.domain;
+        save();
+        return answer;
+      });
+  }
+
+  function startChat() {
+    var locale = localeOf(state.locale) || locales[0];
+    applyLanguage(locale);
+    $('picker').hidden = true;
+    $('status').textContent = locale.page.loading;
+    var ready = directLine ? Promise.resolve() : getToken().then(function () {
+      directLine = window.WebChat.createDirectLine({
+        token: state.token,
+        domain: state.domain,
+        webSocket: true,
+        conversationStartProperties: { locale: locale.code }
+      });
+      // keep the renewed token, so a reload tomorrow can still continue the conversation
+      var renew = window.setInterval(function () {
+        if (directLine.token && directLine.token !== state.token) {
+          state.token = directLine.token;
+          save();
+        }
+      }, 5000);
+      window.addEventListener('pagehide', function () {
+        window.clearInterval(renew);
+      });
+    });
+    ready
+      .then(function () {
+        render(locale);
+        $('status').textContent = '';
+        $('chat').hidden = false;
+        $('change-language').hidden = false;
+        $('new-conversation').hidden = false;
+      })
+      .catch(function () {
+        $('status').textContent = locale.page.offline;
+      });
+  }
+
+  function render(locale) {
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        userID: state.userId,
+        locale: locale.webchatLocale,
+        dir: locale.dir,
+        overrideLocalizedStrings: locale.ui,
+        styleOptions: {
+          hideUploadButton: true,
+          rootHeight: '100%',
+          primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', sans-serif",
+          bubbleBorderRadius: 8,
+          bubbleFromUserBorderRadius: 8,
+          bubbleFromUserBackground: '#e6f0f5',
+          suggestedActionLayout: 'flow',
+          sendBoxTextWrap: true,
+          markdownRespectCRLF: true,
+          accent: '#00456b'
+        }
+      },
+      $('webchat')
+    );
+  }
+
+  function newConversation() {
+    delete state.token;
+    delete state.conversationId;
+    save();
+    window.location.reload();
+  }
+
+  $('change-language').addEventListener('click', showPicker);
+  $('new-conversation').addEventListener('click', newConversation);
+
+  fetch('/api/locales')
+    .then(function (res) {
+      return res.json();
+    })
+    .then(function (body) {
+      locales = body.locales;
+      var start = localeOf(state.locale) || localeOf((window.navigator.language || '').slice(0, 2)) || locales[0];
+      applyLanguage(start);
+      if (localeOf(state.locale)) startChat();
+      else showPicker();
+    })
+    .catch(function () {
+      $('status').textContent = 'Offline';
+    });
+})();
