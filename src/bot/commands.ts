@@ -23,6 +23,11 @@ export interface CommandDetector {
   detectCommand(text: string, locale: string): Promise<Command | undefined>;
   /** Whether the text is a yes or a no, in the user's language first, then in any enabled language. */
   detectAnswer(text: string, locale: string): Promise<Answer | undefined>;
+  /**
+   * The path a free-text message asks about (`work`, `school`, `leisure`, `return_home`; intents
+   * `topic.<path>`), if the detector can tell. Without it, only a path's own title is recognised.
+   */
+  detectTopic?(text: string, locale: string): Promise<string | undefined>;
 }
 
 /** The word-list detector, built once from every enabled language's commands.json. */

@@ -3,6 +3,7 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import type { Command, CommandDetector } from '../bot/commands';
 import type { UserProfile } from '../bot/profile';
 import { pickChoice, render, type Message } from '../channels/render';
+import { normalise } from '../bot/text';
 import type { Wording } from './wording';
 import type { ChoiceSpec, ConditionNode, PathGraph, PathNode, ProfileValue, Target } from './types';
 
@@ -94,6 +95,14 @@ export class PathDialog extends Dialog<PathOptions> {
     const command = await this.deps.commands.detectCommand(text, lng);
     if (command) return this.runCommand(dc, state, command);
 
+    const topic = (await this.deps.commands.detectTopic?.(text, lng)) ?? this.pathTitled(text, lng);
+    const path = topic !== undefined ? this.deps.graph.files.find((f) => f.path === topic && f.path !== 'welcome') : undefined;
+    if (path) {
+      // As if chosen in the main menu: back leads there.
+      state.menus = [this.deps.graph.menuStart];
+      return this.enter(dc, state, path.start, undefined);
+    }
+
     const retry = node.kind === 'question' && node.answer === 'number' ? this.deps.wording.path('common.number_retry', lng) : this.deps.wording.engine('not_understood', lng);
     return this.prompt(dc, state, retry);
   }
@@ -122,6 +131,13 @@ export class PathDialog extends Dialog<PathOptions> {
       return node.goto;
     }
     return undefined;
+  }
+
+  /** The path whose title (e.g. "Skole") the text is, so a topic's name works at every step. */
+  private pathTitled(text: string, lng: string): string | undefined {
+    const wanted = normalise(text);
+    if (!wanted) return undefined;
+    return this.deps.graph.files.find((f) => normalise(this.deps.wording.path(f.title, lng)) === wanted)?.path;
   }
 
   /** "1"/"2" or the button text of the yes/no buttons. */

@@ -152,6 +152,15 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
     expect(nodes(await say(url, conv, 'Farvel'))).to.deep.equal(['command.end']);
   });
 
+  it('goes to a path when its title is written at any step', async () => {
+    const conv = newConversation();
+    await onboard(conv, 'da', 1, 10);
+    expect(nodes(await say(url, conv, 'Arbejde'))).to.deep.equal(['work.menu']);
+    expect(nodes(await say(url, conv, 'skole')), 'a title that is not a button here').to.deep.equal(['school.compulsory']);
+    expect(nodes(await say(url, conv, 'Om mig'))).to.deep.equal(['welcome.group']);
+    expect(nodes(await say(url, conv, 'Velkommen')), 'never back into the welcome by its title').to.deep.equal(['welcome.group']);
+  });
+
   it('switches language at any time and carries on in the new one', async () => {
     const conv = newConversation();
     await onboard(conv, 'da', 1);
