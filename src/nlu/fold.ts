@@ -1,0 +1,43 @@
+import { normalise } from '../bot/text';
+
+const DIGIT_BLOCKS = [0x0660, 0x06f0, 0x0966]; // Arabic-Indic, Persian (Extended Arabic-Indic), Devanagari
+const ETHIOPIC_DIGITS = 0x1369; // ፩ … ፱ are 1 … 9, ፲ is 10
+
+/** Digits of any script the users write, as ASCII digits. */
+export function asciiDigits(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const block = DIGIT_BLOCKS.find((b) => cp >= b && cp <= b + 9);
+    if (block !== undefined) out += String(cp - block);
+    else if (cp >= ETHIOPIC_DIGITS && cp <= ETHIOPIC_DIGITS + 8) out += String(cp - ETHIOPIC_DIGITS + 1);
+    else if (cp === 0x1372) out += '10';
+    else out += ch;
+  }
+  return out;
+}
+
+/** Letters that users of one script write interchangeably (Arabic/Persian/Pashto forms, Nordic letters). */
+const LETTER_FOLDS: Record<string, string> = {
+  'ک': 'ك', 'ګ': 'گ', 'ی': 'ي', 'ى': 'ي', 'ې': 'ي', 'ۍ': 'ي', 'ئ': 'ي', 'ة': 'ه', 'ۀ': 'ه', 'ؤ': 'و',
+  'ـ': '', 'ø': 'o', 'æ': 'ae', 'ß': 'ss', 'ё': 'е', 'ъ': 'ь',
+};
+const FOLDABLE = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'gu');
+
+/**
+ * How user text is compared with example phrases: lower case, no diacritics or Arabic vowel
+ * marks, ASCII digits, interchangeable letters folded, letters repeated for emphasis shortened
+ * ("helloooo" → "helloo"), single spaces. Deterministic and script-independent.
+ */
+export function fold(text: string): string {
+  return normalise(asciiDigits(text).replace(/\u200c/g, ''))
+    .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
+    .replace(/(\p{L})\1{2,}/gu, '$1$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Words of folded text. */
+export function words(folded: string): string[] {
+  return folded === '' ? [] : folded.split(' ');
+}

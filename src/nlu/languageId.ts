@@ -1,0 +1,114 @@
+import { asciiDigits } from './fold';
+import { NLU_LANGUAGES, type NluLanguage } from './languages';
+
+export interface LanguageGuess {
+  /** The most likely language of the message. */
+  code: NluLanguage;
+  /** 0…1; below about 0.8 the bot should ask rather than switch (Farsi/Arabic/Pashto, Ukrainian/Russian). */
+  confidence: number;
+  /** The other candidates of the same script, most likely first. */
+  alternatives: { code: NluLanguage; confidence: number }[];
+}
+
+type Script = 'latin' | 'cyrillic' | 'arabic' | 'ethiopic';
+
+/** Which languages a message in a script can be (Arabic and Farsi are also written in Latin letters). */
+const CANDIDATES: Record<Script, NluLanguage[]> = {
+  latin: ['da', 'en', 'de', 'so', 'ar', 'fa'],
+  cyrillic: ['uk', 'ru'],
+  arabic: ['ar', 'fa', 'ps'],
+  ethiopic: ['ti'],
+};
+
+function scriptOf(text: string): Script | undefined {
+  const counts: Record<Script, number> = { latin: 0, cyrillic: 0, arabic: 0, ethiopic: 0 };
+  for (const ch of text) {
+    if (/\p{Script=Latin}/u.test(ch)) counts.latin++;
+    else if (/\p{Script=Cyrillic}/u.test(ch)) counts.cyrillic++;
+    else if (/\p{Script=Arabic}/u.test(ch)) counts.arabic++;
+    else if (/\p{Script=Ethiopic}/u.test(ch)) counts.ethiopic++;
+  }
+  const [best, count] = (Object.entries(counts) as [Script, number][]).sort((a, b) => b[1] - a[1])[0];
+  return count === 0 ? undefined : best;
+}
+
+/** Lower case letters only, accents kept (they tell Danish from German), vowel marks dropped. */
+function lightFold(text: string): string {
+  return asciiDigits(text)
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\p{M}|\u0640/gu, '')
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim();
+}
+
+function grams(folded: string): string[] {
+  const out: string[] = [];
+  for (const w of folded.split(' ')) {
+    if (!w) continue;
+    const padded = [...` ${w} `];
+    for (let n = 1; n <= 3; n++) {
+      for (let i = 0; i + n <= padded.length; i++) {
+        const g = padded.slice(i, i + n).join('');
+        if (g !== ' ') out.push(g);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Per-message language identification among the ten languages: a naive Bayes model of
+ * character 1- to 3-grams, trained from the same example phrases as the intents, restricted to
+ * the languages written in the message's script. Deterministic.
+ */
+export class LanguageIdentifier {
+  private readonly logProb = new Map<NluLanguage, Map<string, number>>();
+  private readonly unseen = new Map<NluLanguage, number>();
+
+  constructor(samples: { text: string; language: NluLanguage }[], private readonly sharpness = 4) {
+    const counts = new Map<NluLanguage, Map<string, number>>();
+    const vocabulary = new Set<string>();
+    for (const { text, language } of samples) {
+      const table = counts.get(language) ?? new Map<string, number>();
+      counts.set(language, table);
+      for (const g of grams(lightFold(text))) {
+        table.set(g, (table.get(g) ?? 0) + 1);
+        vocabulary.add(g);
+      }
+    }
+    const alpha = 0.1;
+    for (const lng of NLU_LANGUAGES) {
+      const table = counts.get(lng) ?? new Map<string, number>();
+      let total = 0;
+      for (const c of table.values()) total += c;
+      const denominator = total + alpha * (vocabulary.size + 1);
+      const probs = new Map<string, number>();
+      for (const [g, c] of table) probs.set(g, Math.log((c + alpha) / denominator));
+      this.logProb.set(lng, probs);
+      this.unseen.set(lng, Math.log(alpha / denominator));
+    }
+  }
+
+  /** The message's most likely language, or undefined when it has no letters. */
+  identify(text: string): LanguageGuess | undefined {
+    const folded = lightFold(text);
+    const script = scriptOf(folded);
+    if (!script) return undefined;
+    const gs = grams(folded);
+    const scored = CANDIDATES[script].map((code) => {
+      const probs = this.logProb.get(code)!;
+      const unseen = this.unseen.get(code)!;
+      let sum = 0;
+      for (const g of gs) sum += probs.get(g) ?? unseen;
+      return { code, perGram: sum / gs.length };
+    });
+    const top = Math.max(...scored.map((s) => s.perGram));
+    const exp = scored.map((s) => ({ code: s.code, weight: Math.exp((s.perGram - top) * this.sharpness * Math.sqrt(gs.length)) }));
+    const total = exp.reduce((n, e) => n + e.weight, 0);
+    const ranked = exp
+      .map((e) => ({ code: e.code, confidence: e.weight / total }))
+      .sort((a, b) => b.confidence - a.confidence || NLU_LANGUAGES.indexOf(a.code) - NLU_LANGUAGES.indexOf(b.code));
+    return { code: ranked[0].code, confidence: ranked[0].confidence, alternatives: ranked.slice(1) };
+  }
+}

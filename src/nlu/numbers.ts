@@ -1,0 +1,37 @@
+import { fold, words } from './fold';
+import type { PhraseBank } from './phrases';
+
+/**
+ * Finds a numeric answer: "2", "٢", "۲", "nr. 2", "number two", "zwei". A message that is only a
+ * number (with an optional prefix word) is an answer; a longer message yields its number only if
+ * it holds exactly one (e.g. a child's age: "she is 7").
+ */
+export class NumberReader {
+  private readonly wordValues = new Map<string, number>();
+  private readonly prefixes = new Set<string>(['nr', 'no', '#']);
+
+  constructor(bank: PhraseBank) {
+    for (const lang of Object.values(bank)) {
+      for (const [value, list] of Object.entries(lang.numbers)) {
+        for (const w of list) {
+          const key = fold(w);
+          if (key && !this.wordValues.has(key)) this.wordValues.set(key, Number(value));
+        }
+      }
+      for (const p of lang.numberPrefixes ?? []) this.prefixes.add(fold(p));
+    }
+  }
+
+  /** The number the message answers with, and whether the message is nothing but that number. */
+  read(text: string): { value: number; alone: boolean } | undefined {
+    const tokens = words(fold(text));
+    if (tokens.length === 0) return undefined;
+    const rest = tokens.filter((t) => !this.prefixes.has(t));
+    const joined = rest.join(' ');
+    if (rest.length >= 1 && rest.length <= 2 && this.wordValues.has(joined)) return { value: this.wordValues.get(joined)!, alone: true };
+    const digits = tokens.filter((t) => /^\d{1,3}$/.test(t));
+    if (rest.length === 1 && digits.length === 1 && rest[0] === digits[0]) return { value: Number(digits[0]), alone: true };
+    if (digits.length === 1) return { value: Number(digits[0]), alone: false };
+    return undefined;
+  }
+}

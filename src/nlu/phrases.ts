@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCALES_DIR } from '../i18n';
+import { INTENTS, isIntent, type Intent } from './intents';
+import { NLU_LANGUAGES, type NluLanguage } from './languages';
+
+/** One language's example phrases (locales/<lng>/nlu.json). */
+export interface LanguagePhrases {
+  /** Example phrases per intent, written as users write them. */
+  intents: Partial<Record<Intent, string[]>>;
+  /** Number words, by the number they stand for ("2": ["two", "second"]). */
+  numbers: Record<string, string[]>;
+  /** Words that may stand before a number in a numeric answer ("number 2", "nr 2"). */
+  numberPrefixes?: string[];
+}
+
+export interface Phrase {
+  text: string;
+  intent: Intent;
+  language: NluLanguage;
+}
+
+export type PhraseBank = Record<NluLanguage, LanguagePhrases>;
+
+/** Reads every language's nlu.json; a missing file, unknown intent or empty list stops with a clear message. */
+export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
+  const bank = {} as PhraseBank;
+  for (const lng of NLU_LANGUAGES) {
+    const path = join(dir, lng, 'nlu.json');
+    let parsed: LanguagePhrases;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8')) as LanguagePhrases;
+    } catch (err) {
+      throw new Error(`${path}: cannot read the example phrases (${(err as Error).message})`);
+    }
+    for (const [name, list] of Object.entries(parsed.intents ?? {})) {
+      if (!isIntent(name)) throw new Error(`${path}: "${name}" is not an intent (known: ${INTENTS.join(', ')})`);
+      if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p.trim() === '')) {
+        throw new Error(`${path}: intents["${name}"] must be a list of non-empty phrases`);
+      }
+    }
+    bank[lng] = { intents: parsed.intents ?? {}, numbers: parsed.numbers ?? {}, numberPrefixes: parsed.numberPrefixes ?? [] };
+  }
+  return bank;
+}
+
+/** Every example phrase with its intent and language, in a stable order. */
+export function allPhrases(bank: PhraseBank): Phrase[] {
+  const out: Phrase[] = [];
+  for (const language of NLU_LANGUAGES) {
+    for (const intent of INTENTS) {
+      for (const text of bank[language].intents[intent] ?? []) out.push({ text, intent, language });
+    }
+  }
+  return out;
+}
