@@ -3,7 +3,7 @@ import {
   type Activity,
   type BotState,
   type StatePropertyAccessor,
-  type TurnContext,
+  TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
@@ -100,6 +100,8 @@ export class IntegrationBot extends ActivityHandler {
       await this.say(context, 'welcome.hello');
     }
     const dc = await this.dialogs.createContext(context);
+    // In a Teams group chat the message starts with "<at>bot</at>": answers and commands are what follows.
+    if (context.activity.type === 'message' && context.activity.entities?.some((e) => e.type === 'mention')) TurnContext.removeRecipientMention(context.activity);
     const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
     const command: Command | undefined = text ? await this.commands.detectCommand(text, await this.localeOf(context)) : undefined;
     if (command === 'language') {

@@ -4,7 +4,7 @@ import type { Activity } from 'botbuilder';
 import { startApp } from '../support/botServer';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
-import { join, say, type Conversation } from '../support/activities';
+import { activity, join, post, say, type Conversation } from '../support/activities';
 import { fixtureContent } from '../support/pathFixtures';
 import type { App } from '../../src/app';
 
@@ -183,6 +183,12 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
       expect(card.text).to.equal('What do you want to know?');
       expect(card.buttons.map((b) => b.type)).to.deep.equal(Array(5).fill('imBack'));
       expect(nodes(await say(url, conv, card.buttons[0].value))).to.deep.equal(['work.menu']);
+      // In a group chat Teams puts the bot's mention in front of the text.
+      const mentioned = await post(url, activity(conv, {
+        text: '<at>Bot</at> Back',
+        entities: [{ type: 'mention', mentioned: { id: 'bot', name: 'Bot' }, text: '<at>Bot</at>' }],
+      }));
+      expect(nodes(mentioned)).to.deep.equal(['menu.main']);
     });
 
     it('SMS: a short numbered list, where "2" selects the second choice and the label text works too', async () => {
