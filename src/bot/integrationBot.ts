@@ -110,7 +110,7 @@ export class IntegrationBot extends ActivityHandler {
       return;
     }
     const active = dc.activeDialog?.id;
-    if ((command === 'delete_data' || command === 'stop') && active !== PATH_DIALOG && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
+    if ((command === 'delete_data' || command === 'stop' || command === 'human') && active !== PATH_DIALOG && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
       // Works before the paths have begun too (even before a language is chosen).
       await dc.cancelAllDialogs();
       await dc.beginDialog(PATH_DIALOG, { command } satisfies PathOptions);

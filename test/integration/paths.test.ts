@@ -161,6 +161,15 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
     expect(nodes(await say(url, conv, 'Velkommen')), 'never back into the welcome by its title').to.deep.equal(['welcome.group']);
   });
 
+  it('says how to reach a person even before a language is chosen', async () => {
+    const conv = newConversation();
+    await join(url, conv);
+    const person = await say(url, conv, 'talk to a person');
+    expect(nodes(person)).to.deep.equal(['contact.start']);
+    expect(person[0].locale).to.equal('da');
+    expect(nodes(await say(url, conv, 'language'))).to.deep.equal(['language.prompt']);
+  });
+
   it('switches language at any time and carries on in the new one', async () => {
     const conv = newConversation();
     await onboard(conv, 'da', 1);
