@@ -1,4 +1,4 @@
-import type { Activity } from 'botbuilder';
+import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import { ChoiceFactory, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
 import { normalise } from '../bot/text';
 
@@ -26,16 +26,19 @@ const MARKDOWN_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams
  * that will read it.
  */
 export function render(channelId: string, message: Message): Partial<Activity> {
+  const { link } = message;
   let text = message.text;
-  if (message.link) {
-    text += MARKDOWN_CHANNELS.has(channelId) ? `\n\n[${message.link.label}](${message.link.url})` : `\n${message.link.label}: ${message.link.url}`;
-  }
+  if (link) text += MARKDOWN_CHANNELS.has(channelId) ? `\n\n[${link.label}](${link.url})` : `\n${link.label}: ${link.url}`;
   const choices = message.choices ?? [];
   let activity: Partial<Activity>;
   if (choices.length === 0) activity = { type: 'message', text };
   else if (supportsSuggestedActions(channelId, choices.length)) activity = ChoiceFactory.suggestedAction(choices, text);
-  else if (supportsCardActions(channelId, choices.length)) activity = ChoiceFactory.heroCard(choices, text);
-  else activity = { type: 'message', text: `${text}\n${choices.map((c, i) => `${i + 1}. ${c}`).join('\n')}` };
+  else if (supportsCardActions(channelId, choices.length + (link ? 1 : 0))) {
+    // A card: the link becomes a button of its own.
+    const buttons: CardAction[] = choices.map((c) => ({ type: ActionTypes.ImBack, title: c, value: c }));
+    if (link) buttons.push({ type: ActionTypes.OpenUrl, title: link.label, value: link.url });
+    activity = MessageFactory.attachment(CardFactory.heroCard('', message.text, undefined, buttons));
+  } else activity = { type: 'message', text: `${text}\n${choices.map((c, i) => `${i + 1}. ${c}`).join('\n')}` };
   return {
     ...activity,
     inputHint: choices.length > 0 ? 'expectingInput' : 'acceptingInput',

@@ -57,6 +57,14 @@ describe('channel-aware rendering', () => {
     expect(content.buttons.map((b) => [b.type, b.value])).to.deep.equal([['imBack', 'Work'], ['imBack', 'School'], ['imBack', 'Leisure']]);
   });
 
+  it('puts a link on Teams cards as a button of its own', () => {
+    const activity = render('msteams', { ...message, link: { url: 'https://www.borger.dk', label: 'Read more' } });
+    const content = activity.attachments?.[0].content as { text: string; buttons: { type: string; title: string; value: string }[] };
+    expect(content.text).to.equal('What do you want to know?');
+    expect(content.buttons.at(-1)).to.deep.equal({ type: 'openUrl', title: 'Read more', value: 'https://www.borger.dk' });
+    expect(content.buttons).to.have.length(4);
+  });
+
   it('uses a short numbered list on SMS, with a plain link', () => {
     const activity = render('sms', { ...message, link: { url: 'https://www.borger.dk', label: 'Read more' } });
     expect(activity.text).to.equal('What do you want to know?\nRead more: https://www.borger.dk\n1. Work\n2. School\n3. Leisure');
