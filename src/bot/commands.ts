@@ -1,5 +1,5 @@
 import type { i18n } from 'i18next';
-import { normalise } from './text';
+import { fold } from '../nlu/fold';
 
 /**
  * The global commands that work anywhere in a conversation. Their intent names in the recogniser
@@ -41,7 +41,7 @@ export class CommandWords implements CommandDetector {
         const list = i18n.t(`commands:words.${name}`, { lng, returnObjects: true, fallbackLng: false });
         if (!Array.isArray(list)) continue;
         for (const word of list as string[]) {
-          const key = normalise(word);
+          const key = fold(word);
           if (key && !table.has(key)) table.set(key, name);
         }
       }
@@ -50,7 +50,7 @@ export class CommandWords implements CommandDetector {
   }
 
   private find(text: string, locale: string): Command | Answer | undefined {
-    const key = normalise(text);
+    const key = fold(text);
     if (!key) return undefined;
     const order = [locale, ...this.locales.filter((l) => l !== locale)];
     for (const lng of order) {

@@ -1,6 +1,6 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import { ChoiceFactory, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
-import { normalise } from '../bot/text';
+import { asciiDigits, fold } from '../nlu/fold';
 
 /** What the bot wants to say, before it is shaped for a channel. */
 export interface Message {
@@ -48,17 +48,17 @@ export function render(channelId: string, message: Message): Partial<Activity> {
 }
 
 /**
- * Which choice a reply picks: its number ("2", "2.", " 2 ") or its text, compared loosely. Works on
- * every channel, so a web chat user may also type the number.
+ * Which choice a reply picks: its number ("2", "2.", "٢") or its text, compared loosely (src/nlu/fold).
+ * Works on every channel, so a web chat user may also type the number.
  */
 export function pickChoice(reply: string, choices: string[]): number | undefined {
-  const number = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(reply);
+  const number = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(asciiDigits(reply));
   if (number) {
     const index = Number(number[1]) - 1;
     return index >= 0 && index < choices.length ? index : undefined;
   }
-  const wanted = normalise(reply);
+  const wanted = fold(reply);
   if (!wanted) return undefined;
-  const index = choices.findIndex((c) => normalise(c) === wanted);
+  const index = choices.findIndex((c) => fold(c) === wanted);
   return index >= 0 ? index : undefined;
 }

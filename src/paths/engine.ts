@@ -3,7 +3,7 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import type { Command, CommandDetector } from '../bot/commands';
 import type { UserProfile } from '../bot/profile';
 import { pickChoice, render, type Message } from '../channels/render';
-import { normalise } from '../bot/text';
+import { asciiDigits, fold } from '../nlu/fold';
 import type { Wording } from './wording';
 import type { ChoiceSpec, ConditionNode, PathGraph, PathNode, ProfileValue, Target } from './types';
 
@@ -124,7 +124,7 @@ export class PathDialog extends Dialog<PathOptions> {
       return answer === 'yes' ? node.yes : node.no;
     }
     if (node.kind === 'question' && node.answer === 'number') {
-      const match = /^\D{0,20}?(\d{1,3})\D{0,20}$/.exec(text);
+      const match = /^\D{0,20}?(\d{1,3})\D{0,20}$/.exec(asciiDigits(text));
       const value = match ? Number(match[1]) : NaN;
       if (!(value >= (node.min ?? 0) && value <= (node.max ?? Infinity))) return undefined;
       if (node.save) await this.save(dc, node.save, value);
@@ -135,9 +135,9 @@ export class PathDialog extends Dialog<PathOptions> {
 
   /** The path whose title (e.g. "Skole") the text is, so a topic's name works at every step. */
   private pathTitled(text: string, lng: string): string | undefined {
-    const wanted = normalise(text);
+    const wanted = fold(text);
     if (!wanted) return undefined;
-    return this.deps.graph.files.find((f) => normalise(this.deps.wording.path(f.title, lng)) === wanted)?.path;
+    return this.deps.graph.files.find((f) => fold(this.deps.wording.path(f.title, lng)) === wanted)?.path;
   }
 
   /** "1"/"2" or the button text of the yes/no buttons. */

@@ -77,6 +77,8 @@ describe('channel-aware rendering', () => {
     expect(pickChoice('2', choices)).to.equal(1);
     expect(pickChoice(' 3. ', choices)).to.equal(2);
     expect(pickChoice('school', choices)).to.equal(1);
+    expect(pickChoice('٢', choices), 'Arabic-Indic digit').to.equal(1);
+    expect(pickChoice('۳', choices), 'Persian digit').to.equal(2);
     expect(pickChoice('4', choices)).to.equal(undefined);
     expect(pickChoice('0', choices)).to.equal(undefined);
     expect(pickChoice('I like school', choices)).to.equal(undefined);
