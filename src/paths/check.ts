@@ -194,7 +194,7 @@ function texts(graph: PathGraph, keys: Map<string, KeyUse>, locales: string[], l
       continue;
     }
     if (!paths) {
-      out.push({ level: 'error', file: pathsFile, message: `is missing: language "${lng}" is enabled`, fix: `Create ${pathsFile} with every key the paths use, or disable "${lng}".` });
+      out.push({ level: 'error', file: pathsFile, message: `is missing: language "${lng}" is enabled`, fix: `Create ${pathsFile} with every key the paths use. (A language counts as enabled when locales/${lng}/meta.json exists, or when ENABLED_LOCALES names it.)` });
       continue;
     }
     for (const [key, use] of keys) {
