@@ -117,9 +117,17 @@ function activity(conversation: number, n: number, text: string): string {
   });
 }
 
-/** What a user says on their n-th turn: a greeting, the second language offered, then ordinary text. */
+/**
+ * What a user says on their n-th turn, as a newcomer on the paths would: a greeting, the second
+ * language offered, the two profile answers, then a topic from the main menu and back to the menu.
+ * (The stock bot takes every one of these as text for its waterfall.)
+ */
+const OPENING = ['hello', '2', '1', '2'];
+const TOPICS = ['1', '2', '3', '4'];
 function utterance(turn: number): string {
-  return turn === 2 ? '2' : turn % 3 === 0 ? 'Kyle' : 'hello';
+  if (turn <= OPENING.length) return OPENING[turn - 1];
+  const k = turn - OPENING.length;
+  return k % 2 === 1 ? TOPICS[((k - 1) / 2) % TOPICS.length] : 'menu';
 }
 
 /** Posts turns from `concurrency` workers for `seconds`, conversations round-robin. */
@@ -196,8 +204,8 @@ async function measure(target: Target, concurrency: number, redis: Redis | undef
 async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: string): Promise<{ bytes: number; valueBytes: number }> {
   const count = 100;
   for (let c = 0; c < count; c++) {
-    for (const [turn, text] of ['hello', '2', 'hello'].entries()) {
-      const res = await fetch(`${target.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(1_000_000 + c, turn, text) });
+    for (let turn = 1; turn <= 6; turn++) {
+      const res = await fetch(`${target.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(1_000_000 + c, turn, utterance(turn)) });
       await res.text();
     }
   }
@@ -221,13 +229,14 @@ async function main(): Promise<void> {
   const redis = new Redis(redisServer.url);
   const prefix = `bench:${Date.now()}:`;
   const results = new Map<string, Result[]>();
+  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789' };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {
         const target =
           which === 'baseline'
             ? await startTarget('stock botbuilder, MemoryStorage', 'bench/baselineBot.js', {})
-            : await startTarget('this bot, Redis', 'src/main.js', { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix });
+            : await startTarget('this bot, Redis', 'src/main.js', BOT_ENV);
         const turnsSoFar = new Map<number, number>();
         for (const c of CONCURRENCIES) {
           const r = await measure(target, c, which === 'bot' ? redis : undefined, turnsSoFar);
@@ -258,10 +267,10 @@ async function main(): Promise<void> {
       console.log(`concurrency ${c}: this bot ÷ stock = ${ratio.toFixed(2)}× turns/s (per round: ${perRound.join(', ')}); CPU per turn ${(pick(`bot:${c}`).cpuMicrosPerTurn / pick(`baseline:${c}`).cpuMicrosPerTurn).toFixed(2)}× stock`);
     }
 
-    const target = await startTarget('this bot, Redis', 'src/main.js', { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix });
+    const target = await startTarget('this bot, Redis', 'src/main.js', BOT_ENV);
     try {
       const size = await bytesPerIdleConversation(target, redis, prefix);
-      console.log(`\nRedis memory per idle conversation after a 3-turn dialog (conversation + user keys): ${size.bytes.toFixed(0)} bytes (MEMORY USAGE), of which values ${size.valueBytes.toFixed(0)} bytes`);
+      console.log(`\nRedis memory per idle conversation after a 6-turn dialog (language, profile, a topic) (conversation + user keys): ${size.bytes.toFixed(0)} bytes (MEMORY USAGE), of which values ${size.valueBytes.toFixed(0)} bytes`);
     } finally {
       await target.stop();
     }
