@@ -37,6 +37,17 @@ export interface Config {
   };
   /** Web chat: the self-hosted Direct Line channel and, optionally, Azure's Direct Line. */
   directLine: DirectLineConfig;
+  /** Azure CLU: when set, understands free text first, with the embedded recogniser as fallback. */
+  clu: CluConfig | undefined;
+}
+
+export interface CluConfig {
+  endpoint: string;
+  key: string;
+  project: string;
+  deployment: string;
+  /** How long to wait for CLU before the embedded recogniser answers instead. */
+  timeoutMs: number;
 }
 
 export interface DirectLineConfig {
@@ -145,6 +156,23 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
     microsoftApp: { appId, appPassword, appType, tenantId },
     directLine: loadDirectLineConfig(env, production),
+    clu: loadCluConfig(env),
+  };
+}
+
+const CLU_VARIABLES = ['CLU_ENDPOINT', 'CLU_KEY', 'CLU_PROJECT', 'CLU_DEPLOYMENT'] as const;
+
+function loadCluConfig(env: Env): CluConfig | undefined {
+  const set = CLU_VARIABLES.filter((name) => text(env, name) !== undefined);
+  if (set.length === 0) return undefined;
+  const missing = CLU_VARIABLES.find((name) => text(env, name) === undefined);
+  if (missing) throw new ConfigError(missing, `set when ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set (Azure CLU needs all four)`, undefined);
+  return {
+    endpoint: httpUrl(env, 'CLU_ENDPOINT')!,
+    key: text(env, 'CLU_KEY')!,
+    project: text(env, 'CLU_PROJECT')!,
+    deployment: text(env, 'CLU_DEPLOYMENT')!,
+    timeoutMs: integer(env, 'CLU_TIMEOUT_MS', 1500, 50, 30_000),
   };
 }
 

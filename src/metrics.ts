@@ -45,6 +45,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly cluFallbacks = new Counter({
+    name: 'nlu_clu_fallbacks_total',
+    help: 'Messages the Azure CLU recogniser could not answer in time or at all, understood by the embedded recogniser instead, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly safetyAlarms = new Counter({
+    name: 'bot_safety_alarms_total',
+    help: 'Messages the safety screen answered with the emergency numbers, by category (never the text).',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

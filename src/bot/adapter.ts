@@ -8,6 +8,8 @@ import { DialogStateConfigCache } from './dialogStateConfigCache';
 import { requestLog } from '../requestLog';
 import type { Metrics } from '../metrics';
 import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
+import { SafetyScreen } from '../nlu/safety';
+import { SafetyMiddleware } from './safetyMiddleware';
 import type { ConversationStore } from '../state/conversationStore';
 
 interface AdapterDeps {
@@ -68,6 +70,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       onWait: () => metrics.lockWaits.inc(),
     }),
   );
+  adapter.use(new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }) }));
   adapter.use(new DialogStateConfigCache());
   adapter.onTurnError = async (context, error) => {
     const busy = error instanceof ConversationBusyError;

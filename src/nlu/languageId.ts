@@ -32,14 +32,16 @@ function scriptOf(text: string): Script | undefined {
   return count === 0 ? undefined : best;
 }
 
-/** Lower case letters only, accents kept (they tell Danish from German), vowel marks dropped. */
+/** Lower-case words, accents kept (they tell Danish from German), vowel marks and bare numbers dropped. */
 function lightFold(text: string): string {
   return asciiDigits(text)
     .normalize('NFC')
     .toLowerCase()
     .replace(/\p{M}|\u0640/gu, '')
-    .replace(/[^\p{L}]+/gu, ' ')
-    .trim();
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .split(' ')
+    .filter((w) => /\p{L}/u.test(w)) // digits inside words stay: "3" and "7" are letters in Latin-script Arabic
+    .join(' ');
 }
 
 function grams(folded: string): string[] {
@@ -66,7 +68,7 @@ export class LanguageIdentifier {
   private readonly logProb = new Map<NluLanguage, Map<string, number>>();
   private readonly unseen = new Map<NluLanguage, number>();
 
-  constructor(samples: { text: string; language: NluLanguage }[], private readonly sharpness = 4) {
+  constructor(samples: { text: string; language: NluLanguage }[], private readonly sharpness = 1) {
     const counts = new Map<NluLanguage, Map<string, number>>();
     const vocabulary = new Set<string>();
     for (const { text, language } of samples) {
