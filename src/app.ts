@@ -82,7 +82,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
         const deadline = Date.now() + config.shutdownGraceMs;
-        while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (http.inFlight() + directLine.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         if (http.inFlight() > 0) log.warn({ inFlight: http.inFlight() }, 'shutdown grace time over; turns still in flight');
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
         await directLine.close();

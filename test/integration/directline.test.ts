@@ -284,6 +284,33 @@ describe('Direct Line in Redis', () => {
   });
 });
 
+describe('Direct Line replies are delivered in-process', () => {
+  it('a proactive message still reaches the log when the server no longer accepts connections (shutdown)', async () => {
+    const prefix = uniquePrefix('dlinproc');
+    const { app, url } = await startApp({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: SECRET });
+    const redis = new Redis(testRedisUrl());
+    try {
+      const conv = await newConversation(url);
+      await new Promise<void>((resolve) => {
+        app.server.close(() => resolve());
+        app.server.server.closeAllConnections();
+      });
+      await app.adapter.continueConversationAsync(
+        '',
+        { channelId: 'directline', serviceUrl: `${url}/directline/bot`, conversation: { id: conv.conversationId } as ConversationReference['conversation'] },
+        async (context) => {
+          await context.sendActivity('sent while shutting down');
+        },
+      );
+      const logged = await redis.zrange(`${prefix}dl:{${conv.conversationId}}:log`, '0', '-1');
+      expect(logged.map((raw) => (JSON.parse(raw) as { text?: string }).text)).to.include('sent while shutting down');
+    } finally {
+      redis.disconnect();
+      await app.stop();
+    }
+  });
+});
+
 describe('Direct Line through Azure (DIRECTLINE_SECRET set)', () => {
   let fake: Server;
   let fakeUrl: string;

@@ -6,12 +6,11 @@ import { withRequestLog } from '../../requestLog';
 import { type DirectLineLog, type ActivitySet } from './activityLog';
 import type { SelfHostedConnector } from './connector';
 import { DirectLineError } from './errors';
+import { CHANNEL_ID_DIRECTLINE, MAX_ACTIVITY_CHARS_DIRECTLINE, isValidConversationId } from './limits';
 import { type DirectLineTokens, type TokenClaims } from './tokens';
 
-export const CHANNEL_ID = 'directline';
-/** Direct Line's limit for one activity, serialized. */
-export const MAX_ACTIVITY_CHARS = 262_144;
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CHANNEL_ID = CHANNEL_ID_DIRECTLINE;
+const MAX_ACTIVITY_CHARS = MAX_ACTIVITY_CHARS_DIRECTLINE;
 
 export interface ChannelDeps {
   log: DirectLineLog;
@@ -25,6 +24,8 @@ export interface ChannelDeps {
   /** How long a token may have been expired and still be renewed by the page (the retention time). */
   renewGraceSeconds: number;
   botId: string;
+  /** Counts turns in flight (graceful shutdown waits for them). */
+  turns: { inFlight: number };
 }
 
 /** Who is calling: a user token (one conversation) or the server's secret (any). */
@@ -34,9 +35,7 @@ function newId(bytes: number): string {
   return randomBytes(bytes).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
 }
 
-export function isValidId(id: string): boolean {
-  return ID.test(id);
-}
+const isValidId = isValidConversationId;
 
 /**
  * The self-hosted Direct Line channel without HTTP: conversations, tokens, posting to the bot
@@ -195,6 +194,7 @@ export class DirectLineChannel {
     if (typeof fields.timestamp === 'string') activity.timestamp = new Date(fields.timestamp);
     const turnLog = this.deps.logger.child({ reqId: activity.id, channel: CHANNEL_ID, type: activity.type });
     const endTimer = this.deps.metrics.turnDuration.startTimer();
+    this.deps.turns.inFlight += 1;
     try {
       await withRequestLog(turnLog, () => this.deps.adapter.processActivityDirect(this.deps.connector.authenticated(), activity, (ctx) => this.deps.bot.run(ctx)));
       this.deps.metrics.turns.inc({ channel: CHANNEL_ID, type: activity.type });
@@ -203,6 +203,7 @@ export class DirectLineChannel {
       turnLog.error({ err }, 'direct line turn failed');
       throw new DirectLineError(502, 'BotError', 'The bot could not process the activity.');
     } finally {
+      this.deps.turns.inFlight -= 1;
       endTimer();
     }
   }

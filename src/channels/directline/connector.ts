@@ -6,6 +6,7 @@ import {
   ConnectorFactory,
   type AuthenticateRequestResult,
 } from 'botframework-connector';
+import { DirectLineError } from './errors';
 import type { DirectLineTokens } from './tokens';
 
 /** Where the Bot Connector endpoints of the self-hosted channel live (the bot's serviceUrl). */
@@ -15,6 +16,51 @@ const BOT_TOKEN_TTL_SECONDS = 3600;
 
 type Credentials = ConstructorParameters<typeof ConnectorClient>[0];
 type Signable = Parameters<Credentials['signRequest']>[0];
+type HttpClient = NonNullable<NonNullable<ConstructorParameters<typeof ConnectorClient>[1]>['httpClient']>;
+type HttpResponse = Awaited<ReturnType<HttpClient['sendRequest']>>;
+
+/** Puts a bot activity into a conversation's log (see botReplies.ts). */
+export type Deliver = (conversationId: string, activity: unknown, replyToId?: string) => Promise<{ id: string }>;
+
+const SEND = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
+
+/**
+ * The end of the bot's Bot Connector pipeline for this channel: instead of an HTTP call to the
+ * channel's own endpoints it delivers in-process, into the shared log (every instance sees it). So
+ * replies need no loopback request, work while the server is shutting down and whichever instance's
+ * address the serviceUrl names. Only "send to conversation" and "reply to activity" exist here.
+ */
+class InProcessDelivery implements HttpClient {
+  constructor(private readonly serviceUrl: string, private readonly deliver: Deliver) {}
+
+  async sendRequest(request: Signable): Promise<HttpResponse> {
+    const base = new URL(this.serviceUrl).pathname.replace(/\/+$/, '');
+    const path = new URL(request.url).pathname;
+    const match = path.startsWith(base) ? SEND.exec(path.slice(base.length)) : null;
+    let status = 200;
+    let body: unknown;
+    if (!match || request.method !== 'POST') {
+      status = 404;
+      body = { error: { code: 'NotSupported', message: `The self-hosted Direct Line channel has no ${request.method} ${path}.` } };
+    } else {
+      try {
+        const activity: unknown = typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
+        body = await this.deliver(decodeURIComponent(match[1]), activity, match[2] ? decodeURIComponent(match[2]) : undefined);
+      } catch (err) {
+        if (!(err instanceof DirectLineError)) throw err;
+        status = err.status;
+        body = { error: { code: err.code, message: err.message } };
+      }
+    }
+    const headers = { 'content-type': 'application/json; charset=utf-8' };
+    return {
+      request,
+      status,
+      bodyAsText: JSON.stringify(body),
+      headers: { toJson: () => ({ ...headers }), get: (name: string) => headers[name.toLowerCase() as 'content-type'] },
+    } as unknown as HttpResponse;
+  }
+}
 
 /** Signs the bot's calls to the channel's connector endpoints with a short-lived bot token. */
 class BotTokenCredentials implements Credentials {
@@ -44,7 +90,10 @@ export class SelfHostedConnector {
   private readonly clients = new Map<string, ConnectorClient>();
   private readonly ownUrls = new Set<string>();
 
-  constructor(tokens: DirectLineTokens, private readonly options: { serviceUrl: string | undefined; appId: string | undefined }) {
+  constructor(
+    tokens: DirectLineTokens,
+    private readonly options: { serviceUrl: string | undefined; appId: string | undefined; deliver?: Deliver },
+  ) {
     this.credentials = new BotTokenCredentials(tokens);
     if (options.serviceUrl) this.ownUrls.add(options.serviceUrl);
   }
@@ -81,7 +130,8 @@ export class SelfHostedConnector {
     let client = this.clients.get(serviceUrl);
     if (!client) {
       if (this.clients.size >= 64) this.clients.delete(this.clients.keys().next().value as string);
-      client = new ConnectorClient(this.credentials, { baseUri: serviceUrl });
+      const deliver = this.options.deliver;
+      client = new ConnectorClient(this.credentials, { baseUri: serviceUrl, ...(deliver ? { httpClient: new InProcessDelivery(serviceUrl, deliver) } : {}) });
       this.clients.set(serviceUrl, client);
     }
     return client;

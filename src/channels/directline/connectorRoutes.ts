@@ -1,10 +1,9 @@
-import type { Activity, ConversationAccount } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../log';
 import { type DirectLineLog } from './activityLog';
-import { CHANNEL_ID, MAX_ACTIVITY_CHARS, isValidId } from './channel';
+import { logBotActivity } from './botReplies';
 import { CONNECTOR_PATH } from './connector';
-import { DirectLineError, sendError } from './errors';
+import { DirectLineError } from './errors';
 import { guarded } from './routes';
 import { bearer, type DirectLineTokens } from './tokens';
 
@@ -23,28 +22,8 @@ export function registerConnectorRoutes(server: Server, tokens: DirectLineTokens
       throw new DirectLineError(403, check.reason === 'expired' ? 'TokenExpired' : 'InvalidToken', 'The bot token is not valid.');
     }
     if (check.claims.kind !== 'bot') throw new DirectLineError(403, 'InvalidToken', 'Only the bot may post here.');
-    const conversationId = String(req.params.conversationId);
-    if (!isValidId(conversationId) || !(await store.getConversation(conversationId))) {
-      throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
-    }
-    const body = req.body as (Partial<Activity> & Record<string, unknown>) | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.type !== 'string') {
-      return sendError(res, 400, 'BadArgument', 'The body must be an activity with a "type".');
-    }
-    if (JSON.stringify(body).length > MAX_ACTIVITY_CHARS) throw new DirectLineError(413, 'MessageSizeTooBig', 'The activity is too large.');
-    const fields: Partial<Activity> = { ...body };
-    delete fields.serviceUrl;
-    delete fields.id;
-    const from = (fields.from && typeof fields.from === 'object' ? fields.from : { id: botId }) as Activity['from'];
-    const activity: Partial<Activity> = {
-      ...fields,
-      from: { ...from, role: 'bot' },
-      channelId: CHANNEL_ID,
-      conversation: { id: conversationId } as ConversationAccount,
-      timestamp: new Date().toISOString() as unknown as Date,
-      ...(req.params.activityId ? { replyToId: String(req.params.activityId) } : {}),
-    };
-    const { id } = await store.append(conversationId, activity);
+    const replyToId = req.params.activityId ? String(req.params.activityId) : undefined;
+    const { id } = await logBotActivity(store, botId, String(req.params.conversationId), req.body, replyToId);
     res.json({ id });
   });
 

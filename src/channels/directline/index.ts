@@ -9,6 +9,7 @@ import type { DirectLineLog } from './activityLog';
 import { DirectLineChannel } from './channel';
 import { SelfHostedConnector } from './connector';
 import { registerConnectorRoutes } from './connectorRoutes';
+import { logBotActivity } from './botReplies';
 import { MemoryActivityLog } from './memoryActivityLog';
 import { RedisActivityLog } from './redisActivityLog';
 import { registerClientRoutes } from './routes';
@@ -24,6 +25,10 @@ export interface DirectLine {
   connector: SelfHostedConnector;
   /** The ConnectorClient for the channel's own serviceUrls (for the adapter's proactive turns). */
   connectorFor(serviceUrl: string): ConnectorClient | undefined;
+  /** Turns of this channel being processed right now (graceful shutdown waits for them). */
+  inFlight(): number;
+  /** Turn counter shared with the channel. */
+  readonly turns: { inFlight: number };
   /** Something to stop before the log closes (open WebSockets). */
   onClose(stop: () => void): void;
   close(): Promise<void>;
@@ -43,10 +48,18 @@ export function createDirectLine(config: Config, logger: Logger): DirectLine {
     logger.warn('DIRECTLINE_TOKEN_SECRET is not set: signing web chat tokens with a random secret for this process only (tokens die with a restart; several instances would not accept each other\'s tokens)');
   }
   const tokens = new DirectLineTokens(secret);
-  const connector = new SelfHostedConnector(tokens, { serviceUrl: config.directLine.serviceUrl, appId: config.microsoftApp.appId });
   const store = createDirectLineLog(config, logger);
+  const botId = config.microsoftApp.appId ?? 'bot';
+  const connector = new SelfHostedConnector(tokens, {
+    serviceUrl: config.directLine.serviceUrl,
+    appId: config.microsoftApp.appId,
+    deliver: (conversationId, activity, replyToId) => logBotActivity(store, botId, conversationId, activity, replyToId),
+  });
   const stops: (() => void)[] = [];
+  const turns = { inFlight: 0 };
   return {
+    turns,
+    inFlight: () => turns.inFlight,
     log: store,
     tokens,
     connector,
@@ -85,6 +98,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
     postsPerMinute: config.directLine.postsPerMinute,
     renewGraceSeconds: config.stateTtlSeconds,
     botId,
+    turns: directLine.turns,
   });
   registerClientRoutes(server, channel, directLine.connector, log);
   registerConnectorRoutes(server, directLine.tokens, directLine.log, botId, log);

@@ -4,7 +4,7 @@ import type { DirectLineChannel } from './channel';
 import type { SelfHostedConnector } from './connector';
 import { sendError, sendIfRefusal } from './errors';
 import { streamUrl } from './stream';
-import { bearer } from './tokens';
+import { TOKEN_TTL_SECONDS, bearer } from './tokens';
 
 export const DIRECTLINE_PATH = '/v3/directline';
 
@@ -60,7 +60,7 @@ export function registerClientRoutes(server: Server, channel: DirectLineChannel,
     res.json({
       conversationId: started.conversationId,
       token: started.token,
-      expires_in: 1800,
+      expires_in: TOKEN_TTL_SECONDS,
       streamUrl: streamUrl(req, started.conversationId, started.token),
     });
   }));
@@ -74,7 +74,7 @@ export function registerClientRoutes(server: Server, channel: DirectLineChannel,
     res.json({
       conversationId,
       token: fresh,
-      expires_in: 1800,
+      expires_in: TOKEN_TTL_SECONDS,
       streamUrl: streamUrl(req, conversationId, fresh, watermark ? watermarkOf(watermark) : undefined),
     });
   }));
