@@ -98,16 +98,13 @@ export class SelfHostedConnector {
     if (options.serviceUrl) this.ownUrls.add(options.serviceUrl);
   }
 
-  /** The serviceUrl for an activity that arrived on `req`: the configured one or this instance's own address. */
+  /**
+   * The serviceUrl for an activity that arrived on `req`: the configured one, or this channel's path
+   * on loopback. Replies are delivered in-process (any instance owns a loopback serviceUrl), so the
+   * address only has to be recognisable, and a stored reference works on every instance.
+   */
   serviceUrlFor(req: IncomingMessage): string {
-    if (this.options.serviceUrl) return this.options.serviceUrl;
-    const socket = req.socket;
-    let host = (socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    if (host === '0.0.0.0' || host === '::') host = '127.0.0.1';
-    if (host.includes(':')) host = `[${host}]`;
-    const url = `http://${host}:${socket.localPort}${CONNECTOR_PATH}`;
-    this.ownUrls.add(url);
-    return url;
+    return this.options.serviceUrl ?? `http://127.0.0.1:${req.socket.localPort ?? 3978}${CONNECTOR_PATH}`;
   }
 
   /** True when the bot's token may be sent to `serviceUrl`: ours, or this channel's path on loopback. */
