@@ -167,8 +167,12 @@ function loadCluConfig(env: Env): CluConfig | undefined {
   if (set.length === 0) return undefined;
   const missing = CLU_VARIABLES.find((name) => text(env, name) === undefined);
   if (missing) throw new ConfigError(missing, `set when ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set (Azure CLU needs all four)`, undefined);
+  const endpoint = httpUrl(env, 'CLU_ENDPOINT')!;
+  if (endpoint.startsWith('http://') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint)) {
+    throw new ConfigError('CLU_ENDPOINT', 'an https:// URL (plain http only on this machine: 127.0.0.1, localhost)', endpoint);
+  }
   return {
-    endpoint: httpUrl(env, 'CLU_ENDPOINT')!,
+    endpoint,
     key: text(env, 'CLU_KEY')!,
     project: text(env, 'CLU_PROJECT')!,
     deployment: text(env, 'CLU_DEPLOYMENT')!,

@@ -35,6 +35,8 @@ export class CluRecognizer implements Recognizer {
     this.client = new ConversationAnalysisClient(deps.config.endpoint, new AzureKeyCredential(deps.config.key), {
       // One attempt: a retry would only make the user wait for the fallback.
       retryOptions: { maxRetries: 0 },
+      // Plain http only for a service on this machine (config allows it for loopback hosts only).
+      allowInsecureConnection: deps.config.endpoint.startsWith('http://'),
     });
   }
 

@@ -1,5 +1,6 @@
 import { INTENTS, type Intent } from './intents';
 import { LanguageIdentifier } from './languageId';
+import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
@@ -24,7 +25,8 @@ export class EmbeddedRecognizer implements Recognizer {
     this.bank = bank;
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
-    this.languages = new LanguageIdentifier(phrases);
+    const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
+    this.languages = new LanguageIdentifier([...phrases, ...samples]);
     this.numbers = new NumberReader(bank);
   }
 

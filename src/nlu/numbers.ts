@@ -24,7 +24,8 @@ export class NumberReader {
 
   /** The number the message answers with, and whether the message is nothing but that number. */
   read(text: string): { value: number; alone: boolean } | undefined {
-    const tokens = words(fold(text));
+    // "№3" folds to "no3", "nr.3" to "nr 3": a prefix glued to the digits is split off.
+    const tokens = words(fold(text)).flatMap((t) => /^(no|nr)\d{1,3}$/.test(t) ? [t.slice(0, 2), t.slice(2)] : [t]);
     if (tokens.length === 0) return undefined;
     const rest = tokens.filter((t) => !this.prefixes.has(t));
     const joined = rest.join(' ');

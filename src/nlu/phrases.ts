@@ -12,6 +12,11 @@ export interface LanguagePhrases {
   numbers: Record<string, string[]>;
   /** Words that may stand before a number in a numeric answer ("number 2", "nr 2"). */
   numberPrefixes?: string[];
+  /**
+   * More text in the language for language identification only (no intent): e.g. Arabic and
+   * Farsi written in Latin letters, which the intent phrases alone cover too thinly.
+   */
+  languageSamples?: string[];
 }
 
 export interface Phrase {
@@ -39,7 +44,10 @@ export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
         throw new Error(`${path}: intents["${name}"] must be a list of non-empty phrases`);
       }
     }
-    bank[lng] = { intents: parsed.intents ?? {}, numbers: parsed.numbers ?? {}, numberPrefixes: parsed.numberPrefixes ?? [] };
+    if (parsed.languageSamples !== undefined && (!Array.isArray(parsed.languageSamples) || parsed.languageSamples.some((p) => typeof p !== 'string'))) {
+      throw new Error(`${path}: languageSamples must be a list of phrases`);
+    }
+    bank[lng] = { intents: parsed.intents ?? {}, numbers: parsed.numbers ?? {}, numberPrefixes: parsed.numberPrefixes ?? [], languageSamples: parsed.languageSamples ?? [] };
   }
   return bank;
 }

@@ -42,15 +42,16 @@ interface Pattern {
 }
 
 function compile(phrase: string, language: NluLanguage, category?: SafetyCategory): Pattern {
-  const tokens: Token[] = phrase
-    .trim()
-    .split(/\s+/)
-    .map((raw): Token => {
-      if (raw === '_') return { kind: 'gap' };
-      const text = fold(raw.replace(/\*$/, ''));
-      return raw.endsWith('*') ? { kind: 'prefix', text } : { kind: 'word', text };
-    })
-    .filter((t) => t.kind === 'gap' || t.text !== '');
+  const tokens: Token[] = [];
+  for (const raw of phrase.trim().split(/\s+/)) {
+    if (raw === '_') {
+      tokens.push({ kind: 'gap' });
+      continue;
+    }
+    // Folding may split a word ("б'є" → "б є"): each part is a word; a `*` applies to the last.
+    const parts = words(fold(raw.replace(/\*$/, '')));
+    parts.forEach((text, i) => tokens.push({ kind: raw.endsWith('*') && i === parts.length - 1 ? 'prefix' : 'word', text }));
+  }
   return { tokens, category, language };
 }
 
@@ -64,6 +65,7 @@ const FUZZY_MIN = 5;
 /** One typo is forgiven in alphabetic scripts; in Arabic and Ethiopic script one letter too often makes another word. */
 const FUZZY_SCRIPT = /^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u;
 const MAX_GAP = 3;
+const EMPTY: Set<string> = new Set();
 
 /**
  * The safety screen: looks for signs of immediate danger, violence, self-harm or a medical
@@ -75,6 +77,9 @@ export class SafetyScreen {
   private readonly notAlarms: Pattern[] = [];
   /** Folded signal word → itself; and each of its one-deletion variants → the words they come from. */
   private readonly fuzzy = new Map<string, Set<string>>();
+  private readonly byFirstWord = new Map<string, Pattern[]>();
+  private readonly firstWords = new Set<string>();
+  private readonly otherStarts: Pattern[] = [];
 
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
@@ -88,6 +93,12 @@ export class SafetyScreen {
       for (const phrase of spec.notAlarms ?? []) this.notAlarms.push(compile(phrase, lng));
     }
     for (const p of this.signals) {
+      const first = p.tokens[0];
+      if (first?.kind === 'word') this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), p]);
+      else this.otherStarts.push(p);
+      if (first?.kind === 'word') this.firstWords.add(first.text);
+    }
+    for (const p of [...this.signals, ...this.notAlarms]) {
       for (const t of p.tokens) {
         if (t.kind !== 'word') continue;
         if ([...t.text].length < FUZZY_MIN || !FUZZY_SCRIPT.test(t.text)) continue;
@@ -143,15 +154,17 @@ export class SafetyScreen {
     const tokens = words(fold(text));
     if (tokens.length === 0) return undefined;
     const masked = tokens.map(() => false);
+    const known = tokens.map((t) => this.knownWordsFor(t));
     for (const p of this.notAlarms) {
-      for (const span of this.matches(p, tokens)) for (let i = span[0]; i < span[1]; i++) masked[i] = true;
+      for (const span of this.matches(p, tokens, known)) for (let i = span[0]; i < span[1]; i++) masked[i] = true;
     }
-    const candidates = tokens.map((t, i) => (masked[i] ? '\u0000' : t));
+    const open = known.map((k, i) => (masked[i] ? EMPTY : k));
+    const openTokens = tokens.map((t, i) => (masked[i] ? '' : t));
     // The most specific phrase wins ("ich will mich umbringen" over "will mich umbringen"); then
     // a phrase in a preferred language; then the order of the files.
     let best: { hit: SafetyHit; rank: number } | undefined;
-    for (const p of this.signals) {
-      if (this.matches(p, candidates).length === 0) continue;
+    for (const p of this.candidates(open)) {
+      if (this.matches(p, openTokens, open).length === 0) continue;
       const rank = p.tokens.length * 2 + (preferred.includes(p.language) ? 1 : 0);
       if (!best || rank > best.rank) best = { hit: { category: p.category!, language: p.language }, rank };
     }
@@ -164,15 +177,25 @@ export class SafetyScreen {
     return SAFETY_REPLY_PARTS.map((part) => spec.reply[part].replace(/\{\{(\w+)\}\}/g, (all, name: string) => (this.facts as Record<string, string>)[name] ?? all));
   }
 
-  private same(pattern: string, word: string): boolean {
-    if (pattern === word) return true;
-    if ([...pattern].length < FUZZY_MIN || [...word].length < FUZZY_MIN - 1 || !FUZZY_SCRIPT.test(pattern)) return false;
-    for (const d of [word, ...deletions(word)]) if (this.fuzzy.get(d)?.has(pattern)) return true;
-    return false;
+  /** The phrase words a message word stands for: itself, and within one typo in alphabetic scripts. */
+  private knownWordsFor(word: string): Set<string> {
+    const out = new Set<string>();
+    if (this.firstWords.has(word) || this.fuzzy.has(word)) out.add(word);
+    if ([...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
+      for (const d of [word, ...deletions(word)]) for (const w of this.fuzzy.get(d) ?? []) out.add(w);
+    }
+    return out;
+  }
+
+  /** Signal phrases worth trying: those whose first word occurs, and those that begin otherwise. */
+  private candidates(known: Set<string>[]): Pattern[] {
+    const out = new Set<Pattern>(this.otherStarts);
+    for (const set of known) for (const w of set) for (const p of this.byFirstWord.get(w) ?? []) out.add(p);
+    return this.signals.filter((p) => out.has(p));
   }
 
   /** Where a pattern occurs in the words: [start, end) spans. */
-  private matches(p: Pattern, tokens: string[]): [number, number][] {
+  private matches(p: Pattern, tokens: string[], known: Set<string>[]): [number, number][] {
     const out: [number, number][] = [];
     const at = (ti: number, wi: number): number => {
       if (ti === p.tokens.length) return wi;
@@ -185,8 +208,7 @@ export class SafetyScreen {
         return -1;
       }
       if (wi >= tokens.length) return -1;
-      const w = tokens[wi];
-      const ok = t.kind === 'prefix' ? w.startsWith(t.text) : this.same(t.text, w);
+      const ok = t.kind === 'prefix' ? tokens[wi] !== '' && tokens[wi].startsWith(t.text) : tokens[wi] === t.text || known[wi].has(t.text);
       return ok ? at(ti + 1, wi + 1) : -1;
     };
     for (let start = 0; start < tokens.length; start++) {

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
+import { evaluate, loadDevSet } from '../../src/nlu/evaluation';
+
+/** Messages of three words or more, written for this test (not training or development phrases). */
+const SAMPLES: [string, string][] = [
+  ['da', 'hvor kan min datter spille håndbold'],
+  ['da', 'jeg forstår ikke brevet fra kommunen'],
+  ['en', 'where can my daughter play handball'],
+  ['en', 'i do not understand the letter'],
+  ['de', 'wo kann meine tochter handball spielen'],
+  ['de', 'ich verstehe den brief nicht'],
+  ['uk', 'де моя донька може грати в гандбол'],
+  ['uk', 'я не розумію цей лист'],
+  ['ru', 'где моя дочь может играть в гандбол'],
+  ['ru', 'я не понимаю это письмо'],
+  ['ar', 'أين يمكن لابنتي أن تلعب كرة اليد'],
+  ['ar', 'لا أفهم الرسالة من البلدية'],
+  ['fa', 'دخترم کجا میتواند هندبال بازی کند'],
+  ['fa', 'من نامه را نمی فهمم'],
+  ['ps', 'زما لور چیرته هینډبال کولی شي'],
+  ['ps', 'زه په لیک نه پوهیږم'],
+  ['ti', 'ጓለይ ኣበይ ሃንድቦል ክትጻወት ትኽእል'],
+  ['ti', 'እቲ ደብዳቤ ኣይተረድኣንን'],
+  ['so', 'xagee gabadhaydu ku ciyaari kartaa kubadda gacanta'],
+  ['so', 'ma fahmin warqadda kommunka'],
+  ['ar', 'ana ma fhemt el maktoub'],
+  ['fa', 'bebakhshid man kheili nemifahmam'],
+];
+
+describe('language identification', () => {
+  const recognizer = new EmbeddedRecognizer();
+
+  for (const [lng, text] of SAMPLES) {
+    it(`tells ${lng} in ${JSON.stringify(text)}`, () => {
+      expect(recognizer.languages.identify(text)?.code).to.equal(lng);
+    });
+  }
+
+  it('is at least 95 % right on the development set\'s messages of three words or more', () => {
+    const report = evaluate(recognizer, loadDevSet());
+    expect(report.languageId.total).to.be.greaterThan(1000);
+    expect(report.languageId.correct / report.languageId.total).to.be.at.least(0.95);
+  });
+
+  it('is less sure when Ukrainian and Russian, or Farsi, Arabic and Pashto, share the words', () => {
+    const sureUk = recognizer.languages.identify('я не розумію цей лист')!;
+    const sharedCyrillic = recognizer.languages.identify('меню')!;
+    expect(sharedCyrillic.confidence).to.be.below(sureUk.confidence);
+    expect(sharedCyrillic.confidence).to.be.below(0.9);
+    const sharedArabicScript = recognizer.languages.identify('سلام')!;
+    expect(['ar', 'fa', 'ps']).to.include(sharedArabicScript.code);
+    expect(sharedArabicScript.confidence).to.be.below(0.9);
+    expect(sharedArabicScript.alternatives.map((a) => a.code)).to.have.members(['ar', 'fa', 'ps'].filter((c) => c !== sharedArabicScript.code));
+  });
+
+  it('says nothing for a message without letters', () => {
+    expect(recognizer.languages.identify('123 !!')).to.equal(undefined);
+    expect(recognizer.languages.identify('')).to.equal(undefined);
+  });
+});

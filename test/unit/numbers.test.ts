@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
+import { asciiDigits } from '../../src/nlu/fold';
+
+describe('numeric answers', () => {
+  const { numbers } = new EmbeddedRecognizer();
+
+  it('turns Arabic-Indic, Persian and Ethiopic digits into numbers', () => {
+    expect(asciiDigits('٠١٢٣٤٥٦٧٨٩')).to.equal('0123456789');
+    expect(asciiDigits('۰۱۲۳۴۵۶۷۸۹')).to.equal('0123456789');
+    expect(asciiDigits('፩፪፫')).to.equal('123');
+  });
+
+  const ALONE: [string, number][] = [
+    ['2', 2], [' 2 ', 2], ['2.', 2], ['٢', 2], ['۲', 2], ['፪', 2], ['12', 12], ['١٢', 12],
+    ['nr 3', 3], ['nr. 3', 3], ['№3', 3], ['nummer 3', 3], ['number three', 3], ['option 1', 1], ['رقم ٤', 4], ['شماره ۴', 4],
+    ['to', 2], ['two', 2], ['zwei', 2], ['два', 2], ['дві', 2], ['اثنين', 2], ['دو', 2], ['دوه', 2], ['ክልተ', 2], ['laba', 2], ['første', 1], ['ثلاثة', 3],
+  ];
+  for (const [text, value] of ALONE) {
+    it(`reads ${JSON.stringify(text)} as the answer ${value}`, () => {
+      expect(numbers.read(text)).to.deep.equal({ value, alone: true });
+    });
+  }
+
+  it('finds the one number in a longer message without making it the whole answer', () => {
+    expect(numbers.read('min datter er 7 år')).to.deep.equal({ value: 7, alone: false });
+    expect(numbers.read('ابني عمره ٨ سنوات')).to.deep.equal({ value: 8, alone: false });
+  });
+
+  it('finds no number in words that only look like one, or with two numbers', () => {
+    expect(numbers.read('no')).to.equal(undefined);
+    expect(numbers.read('نه')).to.equal(undefined);
+    expect(numbers.read('jeg vil have to børn i skole')).to.equal(undefined);
+    expect(numbers.read('2 eller 3')).to.equal(undefined);
+  });
+
+  it('gives a number-only message the intent none with the number as an entity', async () => {
+    const r = await new EmbeddedRecognizer().recognize('٣', 'ar');
+    expect(r.intent).to.equal('none');
+    expect(r.entities).to.deep.equal({ number: 3 });
+  });
+});

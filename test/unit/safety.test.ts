@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NLU_LANGUAGES } from '../../src/nlu/languages';
+import { loadPhraseBank, allPhrases } from '../../src/nlu/phrases';
+import { SAFETY_CATEGORIES, SafetyScreen } from '../../src/nlu/safety';
+import { loadDevSet } from '../../src/nlu/evaluation';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Per language: messages that must raise an alarm (with the category), and ordinary ones that must not. */
+const CASES: Record<string, { alarms: [string, string][]; calm: string[] }> = {
+  da: {
+    alarms: [['min mand slår mig hver dag', 'emergency.violence'], ['jeg vil tage mit liv', 'emergency.self_harm'], ['min søn kan ikke trække vejret', 'emergency.medical'], ['der er brand i opgangen', 'emergency.danger'], ['hun er bevidstlos', 'emergency.medical']],
+    calm: ['det koster fire kroner', 'vi er fire i familien', 'hvilket brand er din jakke', 'jeg er syg af at vente på svar', 'jeg er ved at dø af grin', 'jeg er lidt syg i dag', 'brandvæsen job'],
+  },
+  en: {
+    alarms: [['my husband beats me', 'emergency.violence'], ['i want to kill myself', 'emergency.self_harm'], ['he is unconcious', 'emergency.medical'], ['there is a fire in the kitchen', 'emergency.danger'], ['he will kill me', 'emergency.violence']],
+    calm: ['i got fired from my job', 'the queue is killing me', "i'm dying to see my family", 'i have a knife and fork question', 'fire kroner'],
+  },
+  de: {
+    alarms: [['mein mann schlägt mich', 'emergency.violence'], ['ich will mich umbringen', 'emergency.self_harm'], ['mein kind atmet nicht', 'emergency.medical'], ['es brennt in der wohnung', 'emergency.danger']],
+    calm: ['ich sterbe vor lachen', 'hast du ein feuerzeug', 'ich bin krank vom warten', 'mein sohn möchte feuerwehrmann werden'],
+  },
+  uk: {
+    alarms: [['чоловік б\'є мене', 'emergency.violence'], ['я хочу покінчити з собою', 'emergency.self_harm'], ['дитина не дихає', 'emergency.medical'], ['у нас пожежа', 'emergency.danger']],
+    calm: ['я вмираю від сміху', 'мені потрібна робота', 'дитина хоче грати у футбол'],
+  },
+  ru: {
+    alarms: [['муж бьет меня', 'emergency.violence'], ['хочу покончить с собой', 'emergency.self_harm'], ['он без сознания', 'emergency.medical'], ['в доме пожар', 'emergency.danger']],
+    calm: ['умираю со смеху', 'мне нужна работа', 'где школа'],
+  },
+  ar: {
+    alarms: [['زوجي يضربني', 'emergency.violence'], ['بدي انتحر', 'emergency.self_harm'], ['ابني لا يتنفس', 'emergency.medical'], ['في حريق بالبناية', 'emergency.danger']],
+    calm: ['مت من الضحك', 'خطر ببالي سؤال عن المدرسة', 'مسموح لي اشتغل', 'صباح النور'],
+  },
+  fa: {
+    alarms: [['شوهرم مرا میزند', 'emergency.violence'], ['میخواهم خودکشی کنم', 'emergency.self_harm'], ['بچه نفس نمیکشد', 'emergency.medical'], ['خانه آتش گرفته', 'emergency.danger']],
+    calm: ['از خنده مردم', 'کار میخواهم', 'مدرسه بچه ام کجاست'],
+  },
+  ps: {
+    alarms: [['میړه مې ما وهي', 'emergency.violence'], ['غواړم ځان ووژنم', 'emergency.self_harm'], ['ماشوم ساه نه اخلي', 'emergency.medical'], ['کور اور اخیستی', 'emergency.danger']],
+    calm: ['زه کار غواړم', 'بس ناوخته ده', 'له خندا مړ شوم'],
+  },
+  ti: {
+    alarms: [['ሰብኣየይ ይወቕዓኒ', 'emergency.violence'], ['ርእሰይ ክቐትል ደልየ', 'emergency.self_harm'], ['ቆልዓ ኣይተንፍስን', 'emergency.medical'], ['ገዛ ይነድድ ኣሎ', 'emergency.danger']],
+    calm: ['ስራሕ ደልየ', 'ብሰሓቕ ሞይተ', 'ቤት ትምህርቲ ኣበይ ኣሎ'],
+  },
+  so: {
+    alarms: [['ninkaygu wuu i garaacaa', 'emergency.violence'], ['waxaan rabaa inaan is dilo', 'emergency.self_harm'], ['ilmuhu ma neefsanayo', 'emergency.medical'], ['guriga dab ayaa ka kacay', 'emergency.danger']],
+    calm: ['shaqo ayaan rabaa', 'dabcan haa', 'wiilkaygu wuxuu jecel yahay dabaasha'],
+  },
+};
+
+describe('safety screen', () => {
+  const screen = SafetyScreen.load();
+
+  it('has phrases in every category and a reply in all ten languages', () => {
+    for (const lng of NLU_LANGUAGES) {
+      for (const category of SAFETY_CATEGORIES) expect(screen.languages[lng].signals[category], `${lng} ${category}`).to.not.be.empty;
+      expect(screen.reply(lng)).to.have.length(5);
+    }
+  });
+
+  for (const lng of NLU_LANGUAGES) {
+    describe(lng, () => {
+      for (const [text, category] of CASES[lng].alarms) {
+        it(`raises ${category} for ${JSON.stringify(text)}`, () => {
+          const hit = screen.screen(text, [lng]);
+          expect(hit?.category).to.equal(category);
+        });
+      }
+      for (const text of CASES[lng].calm) {
+        it(`stays calm for ${JSON.stringify(text)}`, () => {
+          expect(screen.screen(text, [lng])).to.equal(undefined);
+        });
+      }
+    });
+  }
+
+  it('raises no alarm on any ordinary message of the development set or the example phrases (3,300 + 4,000 messages)', () => {
+    const ordinary = [...loadDevSet().map((c) => c.text), ...allPhrases(loadPhraseBank()).map((p) => p.text)];
+    const alarms = ordinary.filter((t) => screen.screen(t) !== undefined);
+    expect(alarms).to.deep.equal([]);
+  });
+
+  it('answers with 112 first, then the out-of-hours doctor, then the crisis line, then a person, in every language', () => {
+    for (const lng of NLU_LANGUAGES) {
+      const text = screen.reply(lng).join('\n');
+      const i112 = text.indexOf('112');
+      const doctor = text.indexOf('70 11 07 07');
+      const crisis = text.indexOf('70 201 201');
+      expect(i112, lng).to.be.greaterThan(-1);
+      expect(doctor, lng).to.be.greaterThan(i112);
+      expect(crisis, lng).to.be.greaterThan(doctor);
+    }
+  });
+
+  it('takes the numbers from dialogs/municipality.yaml, never from the texts', () => {
+    for (const lng of NLU_LANGUAGES) {
+      const raw = readFileSync(join(ROOT, 'locales', lng, 'safety.json'), 'utf8');
+      const reply = (JSON.parse(raw) as { reply: Record<string, string> }).reply;
+      for (const sentence of Object.values(reply)) expect(sentence.replace(/\{\{\w+\}\}/g, ''), lng).to.not.match(/\d/);
+    }
+  });
+
+  it('prefers the user\'s language when the same words raise an alarm in several', () => {
+    expect(screen.screen('sos', ['de'])?.language).to.equal('de');
+    expect(screen.screen('sos', ['so'])?.language).to.equal('so');
+  });
+
+  it('stops start-up clearly when a safety fact is missing', () => {
+    expect(() => SafetyScreen.load({ dialogsDir: join(ROOT, 'test', 'fixtures', 'no-such-dialogs') })).to.throw(/emergency_112/);
+  });
+});
