@@ -109,8 +109,7 @@ export class IntegrationBot extends ActivityHandler {
       await dc.beginDialog(ROOT_DIALOG, { language: true });
       return;
     }
-    const active = dc.activeDialog?.id;
-    if ((command === 'delete_data' || command === 'stop' || command === 'human') && active !== PATH_DIALOG && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
+    if ((command === 'delete_data' || command === 'stop' || command === 'human') && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
       // Works before the paths have begun too (even before a language is chosen).
       await dc.cancelAllDialogs();
       await dc.beginDialog(PATH_DIALOG, { command } satisfies PathOptions);
