@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -36,6 +36,22 @@ describe('Web chat page locales (/api/locales)', () => {
     expect(da.ui).to.deep.equal({});
     expect(fa.page).to.deep.equal({ title: 'Chat', privacy: 'What we store' });
     expect(fa.ui).to.deep.equal({ TEXT_INPUT_PLACEHOLDER: 'Type your message' });
+  });
+
+  it('every locale\'s webchat.json is valid: known page keys, Web Chat string ids, no empty text', () => {
+    const root = join(__dirname, '..', '..', 'locales');
+    const english = pageLocales(['en'])[0];
+    for (const lng of readdirSync(root).filter((l) => existsSync(join(root, l, 'webchat.json')))) {
+      const file = JSON.parse(readFileSync(join(root, lng, 'webchat.json'), 'utf8')) as { page?: Record<string, unknown>; ui?: Record<string, unknown> };
+      for (const [key, value] of Object.entries(file.page ?? {})) {
+        expect(Object.keys(english.page), `${lng}/webchat.json page.${key}`).to.include(key);
+        expect(value, `${lng}/webchat.json page.${key}`).to.be.a('string').and.not.equal('');
+      }
+      for (const [key, value] of Object.entries(file.ui ?? {})) {
+        expect(key, `${lng}/webchat.json ui.${key}`).to.match(/^[A-Z][A-Z0-9_]+$/);
+        expect(value, `${lng}/webchat.json ui.${key}`).to.be.a('string').and.not.equal('');
+      }
+    }
   });
 
   it('every shipped locale with page texts has all of English\'s keys', () => {
