@@ -6,7 +6,7 @@ const BOX_W = 250;
 const BOX_H = 40;
 const ROW = 54;
 const COL = BOX_W + 110;
-const TOP = 90;
+const TOP = 120;
 const LEFT = 30;
 
 const COLOURS: Record<PathNode['kind'], string> = {
@@ -56,7 +56,7 @@ export function drawPaths(graph: PathGraph, texts: Record<string, unknown> | und
   });
   files.forEach((file, column) => {
     const title = lookup(texts, file.title);
-    out.push(`<text x="${LEFT + column * COL}" y="${TOP - 18}" font-size="16" font-weight="bold">${escape(file.path)}${typeof title === 'string' ? ` – ${escape(clip(title, 24))}` : ''}</text>`);
+    out.push(`<text x="${LEFT + column * COL}" y="${TOP - 44}" font-size="16" font-weight="bold">${escape(file.path)}${typeof title === 'string' ? ` – ${escape(clip(title, 24))}` : ''}</text>`);
   });
   // Edges under the boxes
   for (const node of graph.nodes.values()) {
@@ -106,6 +106,13 @@ function orderWithin(graph: PathGraph, start: string, inPath: Set<string>): stri
 function edge(from: { x: number; y: number }, to: { x: number; y: number }): string {
   const fy = from.y + BOX_H / 2;
   const ty = to.y + BOX_H / 2;
+  if (Math.abs(to.x - from.x) > COL) {
+    // Past other paths: up into the lane above the boxes, across, and down into the target's top.
+    const lane = TOP - 10 - 4 * (Math.round(to.x / COL) % 6);
+    const sx = from.x + BOX_W - 30;
+    const tx = to.x + 30 + 6 * (Math.round(from.x / COL) % 4);
+    return `M${sx},${from.y} L${sx},${lane} L${tx},${lane} L${tx},${to.y}`;
+  }
   if (to.x > from.x) return `M${from.x + BOX_W},${fy} C${from.x + BOX_W + 60},${fy} ${to.x - 60},${ty} ${to.x},${ty}`;
   if (to.x < from.x) return `M${from.x},${fy} C${from.x - 60},${fy} ${to.x + BOX_W + 60},${ty} ${to.x + BOX_W},${ty}`;
   // Same path: an arc on the right side, wider the further it goes.
