@@ -177,6 +177,10 @@ describe('Direct Line (self-hosted): every refusal is a JSON error and nothing c
   it('tokens/generate needs the server secret; refresh keeps the conversation and user', async () => {
     const conv = await newConversation(url);
     expectError(await call(url, `${DL}/tokens/generate`, { method: 'POST', token: conv.token }), 403, 'InvalidToken');
+    const reconnect = await call(url, `${DL}/conversations/${conv.conversationId}?watermark=1`, { token: SECRET });
+    expect(reconnect.status).to.equal(200);
+    expect(JSON.stringify(reconnect.body), 'the secret is never sent back').not.to.contain(SECRET);
+    expect((reconnect.body as TokenAnswer).streamUrl).to.match(/\/stream\?t=dl1\.[^&]+&watermark=1$/);
     const generated = await call(url, `${DL}/tokens/generate`, { method: 'POST', token: SECRET, body: { user: { id: 'server-user' } } });
     expect(generated.status).to.equal(200);
     expect(generated.body).to.have.keys('conversationId', 'token', 'expires_in');

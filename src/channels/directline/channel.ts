@@ -79,6 +79,13 @@ export class DirectLineChannel {
     return { conversationId, token, expires_in: this.expiresIn(token), userId: user };
   }
 
+  /** A token for an existing conversation's user (for callers with the secret: never hand the secret back). */
+  async tokenFor(conversationId: string): Promise<string> {
+    const record = await this.deps.log.getConversation(conversationId);
+    if (!record) throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
+    return this.deps.tokens.issue({ kind: 'user', conversationId, userId: record.userId });
+  }
+
   /** A fresh token with the same scope. */
   renew(claims: TokenClaims): { conversationId: string; token: string; expires_in: number } {
     const token = this.deps.tokens.issue({ kind: 'user', conversationId: claims.conversationId, userId: claims.userId });

@@ -69,7 +69,7 @@ export function registerClientRoutes(server: Server, channel: DirectLineChannel,
     const caller = channel.caller(token(req));
     const conversationId = String(req.params.conversationId);
     await channel.authorize(caller, conversationId);
-    const fresh = caller.kind === 'user' ? channel.renew(caller.claims).token : (token(req) as string);
+    const fresh = caller.kind === 'user' ? channel.renew(caller.claims).token : await channel.tokenFor(conversationId);
     const watermark = queryOf(req).get('watermark');
     res.json({
       conversationId,
