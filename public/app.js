@@ -191,6 +191,7 @@
       else showPicker();
     })
     .catch(function () {
-      $('status').textContent = 'Offline';
+      // no texts could be loaded: the fallback sentence lives in index.html
+      $('status').textContent = $('status').getAttribute('data-offline');
     });
 })();
