@@ -181,7 +181,9 @@ describe('Direct Line across two service processes on one Redis', function () {
 
   before(async () => {
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('dl2'), DIRECTLINE_TOKEN_SECRET: SECRET, LOG_LEVEL: 'warn' };
-    [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+    // one after the other: two cold tsx start-ups at once can take long on a busy machine
+    a = await spawnServer(env);
+    b = await spawnServer(env);
   });
   after(async () => {
     clients.forEach((c) => c.end());
