@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import type { App } from '../../src/app';
+import { startApp } from '../support/botServer';
+
+describe('Web chat page routes', () => {
+  let app: App;
+  let url: string;
+  before(async () => {
+    ({ app, url } = await startApp({ ENABLED_LOCALES: 'da,en' }));
+  });
+  after(() => app.stop());
+
+  it('serves the page with a same-origin Content-Security-Policy', async () => {
+    const res = await fetch(`${url}/`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).to.contain("default-src 'self'").and.contain("script-src 'self'").and.contain("frame-src 'none'");
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+    const html = await res.text();
+    expect(html).to.contain('src="/vendor/webchat.js"').and.contain('href="/privacy.html"');
+    expect(html.match(/(src|href)="https?:/g), 'nothing from another host').to.equal(null);
+  });
+
+  it('serves Web Chat\'s bundle from the npm package, the page script and the privacy notice', async () => {
+    const bundle = await fetch(`${url}/vendor/webchat.js`);
+    expect(bundle.status).to.equal(200);
+    expect(bundle.headers.get('content-type')).to.match(/javascript/);
+    expect((await bundle.arrayBuffer()).byteLength).to.be.greaterThan(1_000_000);
+    for (const file of ['app.js', 'app.css', 'privacy.html']) expect((await fetch(`${url}/${file}`)).status, file).to.equal(200);
+  });
+
+  it('reaches nothing outside public/', async () => {
+    for (const path of ['/..%2Fpackage.json', '/package.json', '/%2e%2e%2fsrc%2fconfig.ts', '/nothing.html']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).to.equal(404);
+    }
+  });
+
+  it('lists the enabled languages with own name, direction, Web Chat locale and texts', async () => {
+    const body = (await (await fetch(`${url}/api/locales`)).json()) as { locales: { code: string; name: string; dir: string; webchatLocale: string; page: Record<string, string> }[] };
+    expect(body.locales.map((l) => [l.code, l.name, l.dir, l.webchatLocale])).to.deep.equal([
+      ['da', 'Dansk', 'ltr', 'da-DK'],
+      ['en', 'English', 'ltr', 'en-US'],
+    ]);
+    expect(body.locales[0].page.privacy).to.be.a('string').and.not.equal('');
+  });
+});
