@@ -1,6 +1,6 @@
 import { AzureKeyCredential, ConversationAnalysisClient, type ConversationalTask } from '@azure/ai-language-conversations';
 import type { CluConfig } from '../config';
-import type { EmbeddedRecognizer } from './embeddedRecognizer';
+import { MIN_INTENT_SCORE, type EmbeddedRecognizer } from './embeddedRecognizer';
 import { isIntent, type Intent } from './intents';
 import type { Recognition, Recognizer } from './recognizer';
 
@@ -60,9 +60,11 @@ export class CluRecognizer implements Recognizer {
         const top = prediction.intents.find((i) => i.category === prediction.topIntent) ?? prediction.intents[0];
         const intent = fromCluIntent(top?.category);
         if (intent && typeof top.confidence === 'number') {
+          // Below the same threshold as the embedded recogniser, nothing fits.
+          const sure = top.confidence >= MIN_INTENT_SCORE;
           return {
-            intent,
-            score: Math.round(top.confidence * 1000) / 1000,
+            intent: sure ? intent : 'none',
+            score: Math.round((sure ? top.confidence : 1 - top.confidence) * 1000) / 1000,
             ...(number ? { entities: { number: number.value } } : {}),
             ...(language ? { language } : {}),
           };

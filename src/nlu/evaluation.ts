@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../projectRoot';
 import type { EmbeddedRecognizer } from './embeddedRecognizer';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
+import type { SafetyScreen } from './safety';
+import { topicOf } from './intents';
 
 /** One line of the development set (test/nlu-dev/<lng>.jsonl): kept apart from the training phrases. */
 export interface DevCase {
@@ -37,6 +39,8 @@ export interface Tally {
 
 export interface EvaluationReport {
   overall: Tally;
+  /** Right at the top level: the topic (`topic.work` for `topic.work.igu`), command or answer. */
+  topLevel: Tally;
   byLanguage: Record<string, Tally>;
   byIntent: Record<string, Tally>;
   /** Language identification on messages of three words or more. */
@@ -45,6 +49,8 @@ export interface EvaluationReport {
   confusions: { expected: string; got: string; count: number; example: string }[];
   languageConfusions: { expected: string; got: string; count: number; example: string }[];
   medianMs: number;
+  /** The same for the safety screen, which runs on every message too. */
+  safetyMedianMs: number;
 }
 
 function add(map: Record<string, Tally>, key: string, ok: boolean): void {
@@ -54,8 +60,9 @@ function add(map: Record<string, Tally>, key: string, ok: boolean): void {
 }
 
 /** Top-1 accuracy per language and intent, language identification, confusions and timing. */
-export function evaluate(recognizer: EmbeddedRecognizer, cases: DevCase[]): EvaluationReport {
-  const report: EvaluationReport = { overall: { correct: 0, total: 0 }, byLanguage: {}, byIntent: {}, languageId: { correct: 0, total: 0 }, languageIdByLanguage: {}, confusions: [], languageConfusions: [], medianMs: 0 };
+export function evaluate(recognizer: EmbeddedRecognizer, cases: DevCase[], safety?: SafetyScreen): EvaluationReport {
+  const report: EvaluationReport = { overall: { correct: 0, total: 0 }, topLevel: { correct: 0, total: 0 }, byLanguage: {}, byIntent: {}, languageId: { correct: 0, total: 0 }, languageIdByLanguage: {}, confusions: [], languageConfusions: [], medianMs: 0, safetyMedianMs: 0 };
+  const safetyTimes: number[] = [];
   const confusions = new Map<string, { count: number; example: string }>();
   const languageConfusions = new Map<string, { count: number; example: string }>();
   const times: number[] = [];
@@ -63,11 +70,18 @@ export function evaluate(recognizer: EmbeddedRecognizer, cases: DevCase[]): Eval
     const start = process.hrtime.bigint();
     const r = recognizer.recognizeNow(c.text, c.locale);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (safety) {
+      const before = process.hrtime.bigint();
+      safety.screen(c.text, [c.locale]);
+      safetyTimes.push(Number(process.hrtime.bigint() - before) / 1e6);
+    }
     const ok = r.intent === c.intent && (c.number === undefined || r.entities?.number === c.number);
     add(report.byLanguage, c.locale, ok);
     add(report.byIntent, c.intent, ok);
     report.overall.total += 1;
     if (ok) report.overall.correct += 1;
+    report.topLevel.total += 1;
+    if (topicOf(r.intent) === topicOf(c.intent) && (c.number === undefined || r.entities?.number === c.number)) report.topLevel.correct += 1;
     else {
       const key = `${c.intent} → ${r.intent}`;
       const seen = confusions.get(key) ?? { count: 0, example: `${c.locale}: ${c.text}` };
@@ -91,9 +105,14 @@ export function evaluate(recognizer: EmbeddedRecognizer, cases: DevCase[]): Eval
     [...m].map(([k, v]) => ({ expected: k.split(' → ')[0], got: k.split(' → ')[1], ...v })).sort((a, b) => b.count - a.count);
   report.confusions = sorted(confusions);
   report.languageConfusions = sorted(languageConfusions);
-  times.sort((a, b) => a - b);
-  report.medianMs = times[Math.floor(times.length / 2)] ?? 0;
+  report.medianMs = median(times);
+  report.safetyMedianMs = median(safetyTimes);
   return report;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 export function percent(t: Tally): string {

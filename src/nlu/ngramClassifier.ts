@@ -31,10 +31,12 @@ export function features(folded: string): Map<string, number> {
 }
 
 /**
- * A nearest-neighbour text classifier over character n-grams weighted by inverse label frequency (cosine
- * similarity through an inverted index). A label's score blends its best and second-best
- * matching examples, so one lucky overlap counts less than consistent evidence. Deterministic:
- * no randomness, ties broken by label order.
+ * A nearest-neighbour text classifier over character n-grams weighted by inverse label frequency
+ * (a feature seen under many labels, like "please", says little), with cosine similarity through
+ * an inverted index. A label's score is its best example's similarity, lowered towards its
+ * second-best when the best is not close to an exact match: one lucky partial overlap counts less
+ * than consistent evidence, and an exact example always wins. Deterministic: no randomness, ties
+ * broken by label order.
  */
 export class NgramClassifier {
   private readonly featureIds = new Map<string, number>();
@@ -113,7 +115,7 @@ export class NgramClassifier {
       } else if (s > second[label]) second[label] = s;
       scores[d] = 0;
     }
-    const ranked = this.labels.map((label, i) => ({ label, score: Math.min(1, 0.6 * best[i] + 0.4 * second[i]) }));
+    const ranked = this.labels.map((label, i) => ({ label, score: Math.max(0, best[i] - (best[i] - second[i]) * (1 - best[i])) }));
     return ranked.sort((a, b) => b.score - a.score || this.labels.indexOf(a.label) - this.labels.indexOf(b.label));
   }
 
