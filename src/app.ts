@@ -48,6 +48,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
+  const directLine = createDirectLine(config, log);
   const bot = new IntegrationBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
@@ -55,8 +56,10 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
     graph,
+    eraseChannelHistory: async (ctx) => {
+      if (ctx.activity.channelId === 'directline' && ctx.activity.conversation?.id) await directLine.log.eraseHistory(ctx.activity.conversation.id);
+    },
   });
-  const directLine = createDirectLine(config, log);
   const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx), ownConnector: directLine.connectorFor });
   const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
   registerDirectLine(http.server, { directLine, adapter, bot, config, log, metrics });

@@ -24,6 +24,8 @@ export interface IntegrationBotDeps {
   graph: PathGraph;
   /** Decides what is a command; default: the word lists in locales/<lng>/commands.json. */
   commands?: CommandDetector;
+  /** Erases what a channel keeps of the conversation itself (e.g. the web chat's message log) on "delete my data". */
+  eraseChannelHistory?: (context: TurnContext) => Promise<void>;
 }
 
 /**
@@ -62,6 +64,7 @@ export class IntegrationBot extends ActivityHandler {
         eraseUserData: async (ctx) => {
           await deps.conversationState.delete(ctx);
           await deps.userState.delete(ctx);
+          await deps.eraseChannelHistory?.(ctx);
         },
       }),
     );

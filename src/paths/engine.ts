@@ -181,10 +181,11 @@ export class PathDialog extends Dialog<PathOptions> {
     }
   }
 
+  /** Erases first, then confirms: a channel that keeps the conversation's messages keeps only the confirmation. */
   private async erase(dc: DialogContext, lng: string): Promise<DialogTurnResult> {
-    await this.send(dc, { node: ENGINE_NODES.deleted, text: this.deps.wording.engine('delete.done', lng) }, lng);
     const result = await dc.cancelAllDialogs();
     await this.deps.eraseUserData(dc.context);
+    await this.send(dc, { node: ENGINE_NODES.deleted, text: this.deps.wording.engine('delete.done', lng) }, lng);
     return result;
   }
 

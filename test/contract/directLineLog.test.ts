@@ -87,6 +87,24 @@ for (const impl of implementations) {
       expect(none).to.deep.equal({ activities: [], watermark: 2 });
     });
 
+    it('erases a conversation\'s history on request and goes on numbering after it', async () => {
+      const { log, twin } = impl.make();
+      const id = newId();
+      await log.createConversation({ conversationId: id, userId: 'u1', createdAt: 1 });
+      await log.append(id, message('my address is secret'));
+      await log.append(id, message('delete my data'));
+      await twin().eraseHistory(id);
+      expect((await log.read(id, 0)).activities).to.deep.equal([]);
+      const next = await log.append(id, message('your data is deleted'));
+      expect(next.watermark).to.equal(3);
+      const after = await log.read(id, 0);
+      expect(after.activities.map((a) => a.text)).to.deep.equal(['your data is deleted']);
+      expect(after.watermark).to.equal(3);
+      expect((await log.read(id, 2)).activities.map((a) => a.text)).to.deep.equal(['your data is deleted']);
+      expect(await log.getConversation(id)).to.not.equal(undefined);
+      await log.eraseHistory(newId());
+    });
+
     it('reads at most `limit` activities and continues from the watermark it returns', async () => {
       const { log } = impl.make();
       const id = newId();

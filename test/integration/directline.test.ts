@@ -375,3 +375,31 @@ describe('Direct Line through Azure (DIRECTLINE_SECRET set)', () => {
     }
   });
 });
+
+for (const storeKind of ['memory', 'redis'] as const) {
+  describe(`Direct Line: "delete my data" erases the web chat history too (${storeKind})`, () => {
+    let app: App;
+    let url: string;
+
+    before(async () => {
+      const env: Record<string, string> = { DIRECTLINE_TOKEN_SECRET: SECRET };
+      if (storeKind === 'redis') Object.assign(env, { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('dl-erase') });
+      ({ app, url } = await startApp(env));
+    });
+    after(() => app.stop());
+
+    it('keeps only the confirmation after the user confirms', async () => {
+      const conv = await newConversation(url);
+      const post = (text: string) =>
+        call(url, `${DL}/conversations/${conv.conversationId}/activities`, { method: 'POST', token: conv.token, body: { type: 'message', from: { id: 'dl_user' }, text } });
+      await untilActivities(url, conv, (a) => a.some((x) => x.from?.id !== 'dl_user'));
+      await post('Dansk');
+      await post('min adresse er hemmelig');
+      await post('slet mine data');
+      await untilActivities(url, conv, (a) => a.some((x) => /Vil du slette alt/.test(x.text ?? '')));
+      await post('ja');
+      const left = await untilActivities(url, conv, (a) => a.some((x) => /dine data slettet/.test(x.text ?? '')));
+      expect(left.map((a) => a.text)).to.deep.equal(['Nu er dine data slettet. Skriv til mig, hvis du vil starte igen.']);
+    });
+  });
+}

@@ -39,6 +39,11 @@ export interface DirectLineLog {
   append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }>;
   /** Activities with a watermark above `after` (oldest first, at most `limit`). */
   read(conversationId: string, after: number, limit?: number): Promise<ActivitySet>;
+  /**
+   * Deletes every activity stored so far ("delete my data"). The conversation itself stays, and
+   * numbering goes on, so watermarks clients hold stay valid and later activities still arrive.
+   */
+  eraseHistory(conversationId: string): Promise<void>;
   /** Calls `listener` whenever the conversation gets an activity (on any instance). */
   subscribe(conversationId: string, listener: () => void): Promise<() => void>;
   /** Counts one post in the conversation's current window of `windowMs`. */

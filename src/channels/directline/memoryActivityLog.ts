@@ -4,7 +4,10 @@ import { type ActivitySet, type ConversationRecord, type DirectLineLog, type Rat
 
 interface Entry {
   record: ConversationRecord;
+  /** The activities kept, the first of them with watermark `erased + 1`. */
   activities: Partial<Activity>[];
+  /** How many activities were erased before the kept ones. */
+  erased: number;
   expiresAt: number;
 }
 
@@ -37,7 +40,7 @@ export class MemoryActivityLog implements DirectLineLog {
 
   async createConversation(record: ConversationRecord): Promise<boolean> {
     if (this.live(record.conversationId)) return false;
-    this.conversations.set(record.conversationId, { record: { ...record }, activities: [], expiresAt: this.now() + this.options.ttlMs });
+    this.conversations.set(record.conversationId, { record: { ...record }, activities: [], erased: 0, expiresAt: this.now() + this.options.ttlMs });
     return true;
   }
 
@@ -49,7 +52,7 @@ export class MemoryActivityLog implements DirectLineLog {
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }> {
     const entry = this.live(conversationId);
     if (!entry) throw new UnknownConversationError(conversationId);
-    const watermark = entry.activities.length + 1;
+    const watermark = entry.erased + entry.activities.length + 1;
     const id = activityId(conversationId, watermark);
     entry.activities.push(JSON.parse(JSON.stringify({ ...activity, id })) as Partial<Activity>);
     entry.expiresAt = this.now() + this.options.ttlMs;
@@ -60,9 +63,16 @@ export class MemoryActivityLog implements DirectLineLog {
   async read(conversationId: string, after: number, limit = READ_LIMIT): Promise<ActivitySet> {
     const entry = this.live(conversationId);
     if (!entry) return { activities: [], watermark: after };
-    const from = Math.max(0, after);
+    const from = Math.max(0, after - entry.erased);
     const activities = entry.activities.slice(from, from + limit).map((a) => JSON.parse(JSON.stringify(a)) as Partial<Activity>);
-    return { activities, watermark: from + activities.length };
+    return { activities, watermark: activities.length > 0 ? entry.erased + from + activities.length : Math.max(0, after) };
+  }
+
+  async eraseHistory(conversationId: string): Promise<void> {
+    const entry = this.live(conversationId);
+    if (!entry) return;
+    entry.erased += entry.activities.length;
+    entry.activities = [];
   }
 
   async subscribe(conversationId: string, listener: () => void): Promise<() => void> {

@@ -90,6 +90,10 @@ export class RedisActivityLog implements DirectLineLog {
     return { activities, watermark };
   }
 
+  async eraseHistory(conversationId: string): Promise<void> {
+    await this.client.del(this.key(conversationId, 'log'));
+  }
+
   async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
     const channel = this.key(conversationId, 'new');
     if (!this.subscriber) {
