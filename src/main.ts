@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (isLocalMode(config)) log.info('no MicrosoftAppId: local mode, requests are not authenticated (Emulator, tests)');
 
   const port = await app.listen();
-  log.info({ port, store: app.store.kind, locales: config.enabledLocales }, `bot listening on http://localhost:${port}/api/messages`);
+  log.info({ port, store: app.store.kind, locales: config.enabledLocales }, `web chat on http://localhost:${port}/ ; Bot Framework endpoint http://localhost:${port}/api/messages`);
 
   let signalled = false;
   const shutdown = (signal: string) => {
