@@ -53,7 +53,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
+  // Only the settings this tool uses, so an unrelated service setting cannot stop it.
+  const wanted = ['CLU_ENDPOINT', 'CLU_KEY', 'CLU_PROJECT', 'CLU_DEPLOYMENT', 'CLU_TIMEOUT_MS', 'ENABLED_LOCALES', 'DEFAULT_LOCALE'];
+  const config = loadConfig(Object.fromEntries(wanted.map((name) => [name, process.env[name]])));
   const recognizer = createRecognizer(config, new Metrics({ defaultMetrics: false }));
   const screen = SafetyScreen.default();
   const locale = (args.locale ?? config.defaultLocale).toLowerCase();
