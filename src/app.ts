@@ -13,6 +13,7 @@ import { RedisStore, createRedisClient } from './state/redisStore';
 import { TurnScopedStorage } from './state/turnSerializer';
 import { loadGraph } from './paths/graph';
 import { createDirectLine, registerDirectLine } from './channels/directline';
+import { createRecognizer } from './nlu';
 
 export interface App {
   config: Config;
@@ -56,6 +57,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
     graph,
+    recognizer: createRecognizer(config, metrics),
     eraseChannelHistory: async (ctx) => {
       if (ctx.activity.channelId === 'directline' && ctx.activity.conversation?.id) await directLine.log.eraseHistory(ctx.activity.conversation.id);
     },

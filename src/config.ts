@@ -3,6 +3,8 @@
  * An invalid value stops start-up with a message that names the variable and what it expects.
  */
 
+import { availableLocales } from './i18n';
+
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
 export interface Config {
@@ -114,7 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('REDIS_KEY_PREFIX', 'up to 64 characters without spaces or braces', redisKeyPrefix);
   }
 
-  const enabledLocales = (text(env, 'ENABLED_LOCALES') ?? 'da,en').split(',').map((l) => l.trim().toLowerCase());
+  const localesDir = text(env, 'LOCALES_DIR');
+  const enabledLocales = (text(env, 'ENABLED_LOCALES')?.split(',') ?? availableLocales(localesDir)).map((l) => l.trim().toLowerCase());
   if (enabledLocales.length === 0 || !enabledLocales.every((l) => LOCALE.test(l))) {
     throw new ConfigError('ENABLED_LOCALES', 'a comma-separated list of language codes such as da,en', env.ENABLED_LOCALES);
   }
@@ -152,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultLocale,
     enabledLocales,
     dialogsDir: text(env, 'DIALOGS_DIR'),
-    localesDir: text(env, 'LOCALES_DIR'),
+    localesDir,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
     microsoftApp: { appId, appPassword, appType, tenantId },
     directLine: loadDirectLineConfig(env, production),

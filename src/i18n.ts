@@ -1,9 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './projectRoot';
 import i18next, { type i18n, type Resource, type ResourceKey, type TFunction } from 'i18next';
 
 export const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
+
+/**
+ * The languages present in a locales folder: every folder with a meta.json (its own name,
+ * direction and review status), Danish (the source) and English first, the rest by code. Adding a
+ * language is adding a folder; ENABLED_LOCALES can narrow or reorder the list.
+ */
+export function availableLocales(dir: string = LOCALES_DIR): string[] {
+  const found = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'meta.json')))
+    .map((d) => d.name);
+  const first = ['da', 'en'].filter((l) => found.includes(l));
+  return [...first, ...found.filter((l) => !first.includes(l)).sort()];
+}
 
 /**
  * Every user-facing sentence lives in `locales/<lng>/*.json` (one i18next namespace per file) and

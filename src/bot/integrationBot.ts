@@ -7,9 +7,11 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
-import { ROOT_DIALOG, addRootDialogs } from './rootDialog';
+import { LANGUAGE_DIALOG, ROOT_DIALOG, addRootDialogs, type LanguageOptions } from './rootDialog';
 import type { ConversationData, UserProfile } from './profile';
 import { CommandWords, type Command, type CommandDetector } from './commands';
+import { Understanding } from './understanding';
+import type { Recognizer } from '../nlu';
 import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
 import type { PathGraph } from '../paths/types';
@@ -22,8 +24,11 @@ export interface IntegrationBotDeps {
   enabledLocales: string[];
   /** The paths (dialogs/), loaded and checked once at start-up. */
   graph: PathGraph;
-  /** Decides what is a command; default: the word lists in locales/<lng>/commands.json. */
-  commands?: CommandDetector;
+  /**
+   * Understands free text on the paths (commands, yes/no, topics) and tells the language a message
+   * is written in. Without it only the exact words in locales/<lng>/commands.json count.
+   */
+  recognizer?: Recognizer;
   /** Erases what a channel keeps of the conversation itself (e.g. the web chat's message log) on "delete my data". */
   eraseChannelHistory?: (context: TurnContext) => Promise<void>;
 }
@@ -37,7 +42,10 @@ export class IntegrationBot extends ActivityHandler {
   readonly conversationData: StatePropertyAccessor<ConversationData>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
+  /** What the paths use to read free text: word lists, then the recogniser. */
   readonly commands: CommandDetector;
+  /** Exact command words only: what may interrupt any step, even a prompt that expects other words. */
+  private readonly words: CommandWords;
 
   constructor(private readonly deps: IntegrationBotDeps) {
     super();
@@ -53,7 +61,8 @@ export class IntegrationBot extends ActivityHandler {
       localeOf: (ctx) => this.localeOf(ctx),
       starts: { welcome: graph.welcomeStart, menu: graph.menuStart },
     });
-    this.commands = deps.commands ?? new CommandWords(deps.i18n, deps.enabledLocales);
+    this.words = new CommandWords(deps.i18n, deps.enabledLocales);
+    this.commands = deps.recognizer ? new Understanding(this.words, deps.recognizer) : this.words;
     this.dialogs.add(
       new PathDialog({
         graph,
@@ -106,10 +115,19 @@ export class IntegrationBot extends ActivityHandler {
     // In a Teams group chat the message starts with "<at>bot</at>": answers and commands are what follows.
     if (context.activity.type === 'message' && context.activity.entities?.some((e) => e.type === 'mention')) TurnContext.removeRecipientMention(context.activity);
     const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
-    const command: Command | undefined = text ? await this.commands.detectCommand(text, await this.localeOf(context)) : undefined;
-    if (command === 'language') {
-      await dc.cancelAllDialogs();
-      await dc.beginDialog(ROOT_DIALOG, { language: true });
+    const locale = await this.localeOf(context);
+    const command: Command | undefined = text ? await this.words.detectCommand(text, locale) : undefined;
+    const onPath = dc.stack.some((d) => d.id === PATH_DIALOG);
+    const choosingLanguage = dc.stack.some((d) => d.id === LANGUAGE_DIALOG);
+    if (command === 'language' || (!command && onPath && !choosingLanguage && (await this.writesAnotherLanguage(text, locale)))) {
+      const offer = command === 'language' ? undefined : await this.likelyLanguages(text, locale);
+      if (onPath && !choosingLanguage) {
+        // On top of the path: when the language is settled, the path says where the user was.
+        await dc.beginDialog(LANGUAGE_DIALOG, { offer } satisfies LanguageOptions);
+      } else {
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(ROOT_DIALOG, { language: true });
+      }
       return;
     }
     if ((command === 'delete_data' || command === 'stop' || command === 'human') && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
@@ -124,13 +142,31 @@ export class IntegrationBot extends ActivityHandler {
     await dc.beginDialog(ROOT_DIALOG, options);
   }
 
+  /**
+   * Whether a message of three words or more is written in another enabled language than the
+   * user's. The bot then offers to switch; it never switches by itself.
+   */
+  private async writesAnotherLanguage(text: string, locale: string): Promise<boolean> {
+    if (!this.deps.recognizer || text.trim().split(/\s+/).length < 3) return false;
+    const guess = (await this.deps.recognizer.recognize(text, locale)).language;
+    return guess !== undefined && guess.code !== locale && this.deps.enabledLocales.includes(guess.code);
+  }
+
+  /** The languages a message may be in, most likely first: Farsi, Arabic and Pashto (or Ukrainian and Russian) are asked about together when the guess is unsure. */
+  private async likelyLanguages(text: string, locale: string): Promise<string[]> {
+    const guess = (await this.deps.recognizer!.recognize(text, locale)).language!;
+    const unsure = guess.confidence < 0.8 ? guess.alternatives.filter((a) => a.confidence > 0.05).map((a) => a.code) : [];
+    return [guess.code, ...unsure].filter((l) => l !== locale && this.deps.enabledLocales.includes(l));
+  }
+
   /** Every message this turn sends says its language and the node that produced it. */
   private stampOutgoing(context: TurnContext): void {
     context.onSendActivities(async (ctx, activities, next) => {
       let lng: string | undefined;
       for (const activity of activities) {
         if (activity.type !== 'message') continue;
-        activity.locale ??= lng ??= await this.localeOf(ctx);
+        // A prompt copies the incoming activity's locale (e.g. "ar-SA", or none): say the language the bot speaks.
+        if (!activity.locale || !this.deps.enabledLocales.includes(activity.locale)) activity.locale = lng ??= await this.localeOf(ctx);
         const channelData = (activity.channelData ?? {}) as { node?: string };
         activity.channelData = { ...channelData, node: channelData.node ?? 'bot' };
       }

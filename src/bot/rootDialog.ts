@@ -8,6 +8,12 @@ export const ROOT_DIALOG = 'root';
 export const LANGUAGE_DIALOG = 'language';
 const LANGUAGE_PROMPT = 'languagePrompt';
 
+/** Options of LANGUAGE_DIALOG: which languages to offer (default: every enabled one). */
+export interface LanguageOptions {
+  /** Languages to offer, most likely first; the user's current language is added to keep it. */
+  offer?: string[];
+}
+
 interface RootDialogDeps {
   i18n: i18n;
   profile: StatePropertyAccessor<UserProfile>;
@@ -17,37 +23,66 @@ interface RootDialogDeps {
   starts: { welcome: string; menu: string };
 }
 
+/** The enabled language a channel's locale hints at (`ar-SA` → `ar`), if any. */
+export function hintedLocale(activityLocale: string | undefined, locales: string[]): string | undefined {
+  const code = activityLocale?.toLowerCase().split(/[-_]/)[0];
+  return code && locales.includes(code) ? code : undefined;
+}
+
 /**
  * The root dialog: ask the language once, then walk the paths (src/paths/engine.ts): the welcome
  * path the first time, the main menu afterwards. Options (PathOptions) start elsewhere or run a
  * command at once.
+ *
+ * The language dialog offers languages by their own names. A channel's locale (Web Chat, Teams)
+ * only puts its language first; free text in another language offers the likely languages (see
+ * IntegrationBot), and the user decides. In a language whose texts no native speaker has reviewed,
+ * the bot says once that a machine translated them and that an interpreter can be asked for.
  */
 export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
   const { i18n, profile, locales } = deps;
-  // Each language by its own name; its code and English name also select it.
   const englishNames = new Intl.DisplayNames(['en'], { type: 'language' });
-  const choices: Choice[] = locales.map((lng) => ({
-    value: i18n.t('meta:name', { lng }),
-    synonyms: [lng, englishNames.of(lng) ?? lng],
-  }));
-  const prompt = locales.map((lng) => i18n.t('language.prompt', { lng })).join(' / ');
-  const retry = locales.map((lng) => i18n.t('language.retry', { lng })).join(' / ');
+  const choiceOf = (lng: string): Choice => ({ value: i18n.t('meta:name', { lng }), synonyms: [lng, englishNames.of(lng) ?? lng] });
+  const reviewed = (lng: string) => ['source', 'reviewed'].includes(String(i18n.t('meta:review.status', { lng })));
 
   dialogs.add(new ChoicePrompt(LANGUAGE_PROMPT));
   dialogs.add(
     new WaterfallDialog(LANGUAGE_DIALOG, [
-      async (step: WaterfallStepContext) =>
-        step.prompt(LANGUAGE_PROMPT, {
-          prompt: { type: 'message', text: prompt, channelData: { node: 'language.prompt' } },
-          retryPrompt: { type: 'message', text: retry, channelData: { node: 'language.retry' } },
-          choices,
-        }),
       async (step: WaterfallStepContext) => {
-        const index = (step.result as FoundChoice).index;
-        const lng = locales[index];
+        const offered = ((step.options ?? {}) as LanguageOptions).offer?.filter((l) => locales.includes(l));
+        const current = (await profile.get(step.context))?.locale;
+        let order: string[];
+        let key: string;
+        if (offered && offered.length > 0) {
+          order = [...new Set([...offered, ...(current ? [current] : [])])];
+          key = 'language.offer';
+        } else {
+          const hint = hintedLocale(step.context.activity.locale, locales);
+          order = hint ? [hint, ...locales.filter((l) => l !== hint)] : locales;
+          key = 'language.prompt';
+        }
+        (step.values as { order?: string[] }).order = order;
+        // The buttons name every language in its own script; the sentence above them stays short
+        // (SMS): the hinted language, then Danish and English.
+        const asked = offered && offered.length > 0 ? offered : [...new Set([order[0], ...locales.slice(0, 2)])];
+        return step.prompt(LANGUAGE_PROMPT, {
+          prompt: { type: 'message', text: asked.map((lng) => i18n.t(key, { lng })).join(' / '), channelData: { node: key, awaiting: key } },
+          retryPrompt: {
+            type: 'message',
+            text: asked.map((lng) => i18n.t('language.retry', { lng })).join(' / '),
+            channelData: { node: 'language.retry', awaiting: key },
+          },
+          choices: order.map(choiceOf),
+        });
+      },
+      async (step: WaterfallStepContext) => {
+        const lng = (step.values as { order: string[] }).order[(step.result as FoundChoice).index];
         const user = await profile.get(step.context, {});
+        const changed = user.locale !== lng;
         user.locale = lng;
-        await step.context.sendActivity({ type: 'message', text: i18n.t('language.chosen', { lng }), locale: lng, channelData: { node: 'language.chosen' } });
+        const say = (node: string) => step.context.sendActivity({ type: 'message', text: i18n.t(node, { lng }), locale: lng, channelData: { node } });
+        await say('language.chosen');
+        if (changed && !reviewed(lng)) await say('language.machine_notice');
         return step.endDialog(lng);
       },
     ]),

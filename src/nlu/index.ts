@@ -7,8 +7,15 @@ import type { Recognizer } from './recognizer';
 export type { Recognition, Recognizer } from './recognizer';
 export { INTENTS, type Intent, topicOf } from './intents';
 
+let shared: EmbeddedRecognizer | undefined;
+
+/** The embedded recogniser, trained once per process from locales/<lng>/nlu.json (the phrases do not change while it runs). */
+export function embeddedRecognizer(): EmbeddedRecognizer {
+  return (shared ??= new EmbeddedRecognizer());
+}
+
 /** The recogniser the configuration asks for: Azure CLU when CLU_* are set (embedded as fallback), else embedded. */
-export function createRecognizer(config: Pick<Config, 'clu'>, metrics: Metrics, embedded: EmbeddedRecognizer = new EmbeddedRecognizer()): Recognizer {
+export function createRecognizer(config: Pick<Config, 'clu'>, metrics: Metrics, embedded: EmbeddedRecognizer = embeddedRecognizer()): Recognizer {
   if (!config.clu) return embedded;
   return new CluRecognizer({ config: config.clu, fallback: embedded, onFallback: (reason) => metrics.cluFallbacks.inc({ reason }) });
 }

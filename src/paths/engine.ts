@@ -69,6 +69,11 @@ export class PathDialog extends Dialog<PathOptions> {
     return this.enter(dc, state, options?.start ?? this.deps.graph.menuStart, undefined);
   }
 
+  /** Back from a dialog on top (the language was changed): say where the user is, in the new language. */
+  override async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.prompt(dc, dc.activeDialog!.state as PathState, undefined);
+  }
+
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const activity = dc.context.activity;
     if (activity.type !== 'message') return Dialog.EndOfTurn;

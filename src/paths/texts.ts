@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../projectRoot';
+import { availableLocales } from '../i18n';
 
 export const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
 
@@ -38,10 +39,7 @@ export const ENGINE_COMMAND_KEYS = [
 export function enabledLocales(env: Record<string, string | undefined> = process.env, dir: string = LOCALES_DIR): string[] {
   const given = env.ENABLED_LOCALES?.trim();
   if (given) return given.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'meta.json')))
-    .map((d) => d.name)
-    .sort();
+  return availableLocales(dir);
 }
 
 /** A locale file as JSON, or undefined when it does not exist. Throws with the path when it is not JSON. */

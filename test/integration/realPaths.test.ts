@@ -37,7 +37,7 @@ const PROFILES: Profile[] = [
   { group: 'unknown', has_children: false, child_age: 3 },
 ];
 
-const ENGINE = new Set<string>([...Object.values(ENGINE_NODES), 'welcome.hello', 'language.prompt', 'language.retry', 'language.chosen']);
+const ENGINE = new Set<string>([...Object.values(ENGINE_NODES), 'welcome.hello', 'language.prompt', 'language.retry', 'language.chosen', 'language.machine_notice', 'language.offer']);
 let counter = 0;
 
 describe('the real paths, walked in Danish and English through the real adapter', function () {
@@ -213,6 +213,8 @@ describe('the real paths, walked in Danish and English through the real adapter'
           const last = stamp(replies[replies.length - 1]).node!;
           expect(awaiting !== undefined || ended.has(last) || graph.nodes.get(last)?.kind === 'end', `dead end after "${text}" at ${last}`).to.equal(true);
           if (last === ENGINE_NODES.deleted) deleted = true;
+          // Text in another language makes the bot offer a switch; this walker keeps its language.
+          if (last === 'language.offer') inspect(await say(url, conv, i18n.t('meta:name', { lng })), lng, seen);
         }
       }),
       { numRuns: 60, seed: 20261127 },

@@ -10,7 +10,8 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Environment for a test server: local mode, quiet logs, a free port. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', ...overrides };
+  // Tests pin Danish and English unless they ask for more, so their expectations do not change when a language is added.
+  return { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', ENABLED_LOCALES: 'da,en', ...overrides };
 }
 
 /** The real app in this process, listening on a free port. */

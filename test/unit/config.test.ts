@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { ConfigError, isLocalMode, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
-  it('has working defaults: port 3978, embedded store, 30 days retention, da and en, local mode', () => {
+  it('has working defaults: port 3978, embedded store, 30 days retention, every language in locales/ (Danish first), local mode', () => {
     const config = loadConfig({});
     expect(config.port).to.equal(3978);
     expect(config.redisUrl).to.equal(undefined);
     expect(config.stateTtlSeconds).to.equal(30 * 86400);
-    expect(config.enabledLocales).to.deep.equal(['da', 'en']);
+    expect(config.enabledLocales).to.deep.equal(['da', 'en', 'ar', 'de', 'fa', 'ps', 'ru', 'so', 'ti', 'uk']);
     expect(config.defaultLocale).to.equal('da');
     expect(isLocalMode(config)).to.equal(true);
   });

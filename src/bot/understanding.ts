@@ -1,0 +1,63 @@
+import type { Recognition, Recognizer } from '../nlu';
+import { topicOf } from '../nlu';
+import type { Answer, Command, CommandDetector } from './commands';
+import { COMMANDS } from './commands';
+
+/** How sure the recogniser must be before free text counts as a command, an answer or a topic. */
+export interface UnderstandingThresholds {
+  command: number;
+  answer: number;
+  topic: number;
+}
+
+const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, answer: 0.6, topic: 0.35 };
+
+/**
+ * Commands, yes/no and topics from free text: the exact command words first (a word list never
+ * guesses), then the recogniser (src/nlu/) for everything else ("I want to talk to someone",
+ * "hvordan får jeg et job"). One recognition per text and language serves every question a turn
+ * asks about it.
+ */
+export class Understanding implements CommandDetector {
+  private readonly recent = new Map<string, Promise<Recognition>>();
+
+  constructor(
+    private readonly words: CommandDetector,
+    private readonly recognizer: Recognizer,
+    private readonly thresholds: UnderstandingThresholds = DEFAULT_THRESHOLDS,
+  ) {}
+
+  async detectCommand(text: string, locale: string): Promise<Command | undefined> {
+    const exact = await this.words.detectCommand(text, locale);
+    if (exact) return exact;
+    const { intent, score } = await this.recognise(text, locale);
+    if (score < this.thresholds.command || !intent.startsWith('cmd.')) return undefined;
+    const command = intent.slice(4) as Command;
+    return COMMANDS.includes(command) ? command : undefined;
+  }
+
+  async detectAnswer(text: string, locale: string): Promise<Answer | undefined> {
+    const exact = await this.words.detectAnswer(text, locale);
+    if (exact) return exact;
+    const { intent, score } = await this.recognise(text, locale);
+    if (score < this.thresholds.answer) return undefined;
+    return intent === 'answer.yes' ? 'yes' : intent === 'answer.no' ? 'no' : undefined;
+  }
+
+  async detectTopic(text: string, locale: string): Promise<string | undefined> {
+    const { intent, score } = await this.recognise(text, locale);
+    if (score < this.thresholds.topic || !intent.startsWith('topic.')) return undefined;
+    return topicOf(intent).slice('topic.'.length);
+  }
+
+  private recognise(text: string, locale: string): Promise<Recognition> {
+    const key = `${locale}\n${text}`;
+    let recognition = this.recent.get(key);
+    if (!recognition) {
+      recognition = this.recognizer.recognize(text, locale);
+      if (this.recent.size >= 256) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(key, recognition);
+    }
+    return recognition;
+  }
+}

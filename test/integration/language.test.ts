@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Activity } from 'botbuilder';
+import { startApp } from '../support/botServer';
+import { activity, post, type Conversation } from '../support/activities';
+import type { App } from '../../src/app';
+
+const ALL = 'da,en,de,uk,ru,ar,fa,ps,ti,so';
+
+describe('languages: choosing, hints, switching mid-path, free text', () => {
+  let app: App;
+  let url: string;
+  let n = 0;
+
+  before(async () => {
+    ({ app, url } = await startApp({ ENABLED_LOCALES: ALL }));
+  });
+  after(() => app.stop());
+
+  const newConv = (): Conversation => ({ channelId: 'webchat', conversationId: `lang-${Date.now()}-${n++}`, userId: `lang-user-${n}` });
+  const say = (conv: Conversation, text: string, locale?: string) => post(url, activity(conv, { text, ...(locale ? { locale } : {}) }));
+  const nodes = (replies: Partial<Activity>[]) => replies.map((r) => (r.channelData as { node: string }).node);
+  const buttons = (reply: Partial<Activity>) => reply.suggestedActions?.actions.map((a) => a.title) ?? [];
+
+  /** Language chosen by its own name, the profile answered: the user stands at the main menu. */
+  async function atMenu(conv: Conversation, language: string): Promise<void> {
+    await say(conv, 'hej');
+    await say(conv, language);
+    await say(conv, '1');
+    const menu = await say(conv, '2');
+    expect(nodes(menu)).to.deep.equal(['welcome.done']);
+    expect(buttons(menu[0])).to.have.length(7);
+  }
+
+  it('offers all ten languages by their own names, the channel\'s language first but not chosen for the user', async () => {
+    const conv = newConv();
+    const replies = await say(conv, 'hello', 'ar-SA');
+    const prompt = replies.find((r) => (r.channelData as { node: string }).node === 'language.prompt')!;
+    expect(buttons(prompt)).to.deep.equal(['العربية', 'Dansk', 'English', 'Deutsch', 'Українська', 'Русский', 'فارسی / دری', 'پښتو', 'ትግርኛ', 'Soomaali']);
+    expect(prompt.text).to.equal('اختر لغتك. / Vælg dit sprog. / Choose your language.');
+    expect(replies.every((r) => r.locale === 'da')).to.equal(true);
+  });
+
+  it('says once that a machine translated the texts in a language no native speaker reviewed', async () => {
+    const conv = newConv();
+    await say(conv, 'hej');
+    const chosen = await say(conv, 'Soomaali');
+    expect(nodes(chosen).slice(0, 2)).to.deep.equal(['language.chosen', 'language.machine_notice']);
+    expect(chosen[1].locale).to.equal('so');
+    const danish = newConv();
+    await say(danish, 'hej');
+    expect(nodes(await say(danish, 'Dansk'))).to.not.include('language.machine_notice');
+  });
+
+  it('keeps the user\'s place when the language changes in the middle of a path', async () => {
+    const conv = newConv();
+    await atMenu(conv, 'Dansk');
+    const work = await say(conv, '1');
+    expect(nodes(work)).to.deep.equal(['work.start']);
+    const asked = await say(conv, 'sprog');
+    expect(nodes(asked)).to.deep.equal(['language.prompt']);
+    const switched = await say(conv, 'Deutsch');
+    expect(nodes(switched)).to.deep.equal(['language.chosen', 'language.machine_notice', 'work.start']);
+    expect(switched[2].locale).to.equal('de');
+    const german = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', 'de', 'paths.json'), 'utf8')) as { work: { start: string } };
+    expect(switched[2].text).to.equal(german.work.start);
+  });
+
+  it('offers, never forces, a switch when the user writes three words or more in another language', async () => {
+    const conv = newConv();
+    await atMenu(conv, 'Dansk');
+    await say(conv, '1');
+    const offer = await say(conv, 'I want to find a job in Tønder');
+    expect(nodes(offer)).to.deep.equal(['language.offer']);
+    expect(buttons(offer[0])).to.deep.equal(['English', 'Dansk']);
+    const kept = await say(conv, 'Dansk');
+    expect(nodes(kept)).to.deep.equal(['language.chosen', 'work.start']);
+    expect(kept[1].locale).to.equal('da');
+  });
+
+  it('asks between Farsi, Arabic and Pashto rather than guessing when it is unsure', async () => {
+    const conv = newConv();
+    await atMenu(conv, 'English');
+    const offer = await say(conv, 'من کار می خواهم لطفا');
+    expect(nodes(offer)).to.deep.equal(['language.offer']);
+    const offered = buttons(offer[0]);
+    expect(offered[offered.length - 1]).to.equal('English');
+    expect(offered).to.include('فارسی / دری');
+  });
+
+  it('understands a topic written as free text on the main menu', async () => {
+    const conv = newConv();
+    await atMenu(conv, 'Dansk');
+    expect(nodes(await say(conv, 'fodbold for min søn'))).to.deep.equal(['leisure.start']);
+    await say(conv, 'menu');
+    expect(nodes(await say(conv, 'kan jeg rejse hjem til mit land'))).to.deep.equal(['return_home.start']);
+  });
+
+  it('understands a command written as a sentence', async () => {
+    const conv = newConv();
+    await atMenu(conv, 'English');
+    const replies = await say(conv, 'please delete my data');
+    expect(nodes(replies)).to.deep.equal(['command.delete_data']);
+  });
+});
