@@ -8,6 +8,8 @@ import type { Fact } from './types';
  */
 export class Wording {
   private readonly factValues = new Map<string, Record<string, string>>();
+  /** Texts and facts do not change while the service runs: each sentence is put together once. */
+  private readonly said = new Map<string, string>();
 
   constructor(private readonly i18n: i18n, facts: Map<string, Fact>, locales: string[], defaultLocale: string) {
     for (const lng of locales) {
@@ -25,11 +27,20 @@ export class Wording {
 
   /** A text from paths.json. */
   path(key: string, lng: string): string {
-    return this.i18n.t(key, { ns: PATHS_NS, lng, ...this.factValues.get(lng) });
+    return this.remembered(`${PATHS_NS}\n${lng}\n${key}`, () => this.i18n.t(key, { ns: PATHS_NS, lng, ...this.factValues.get(lng) }));
   }
 
   /** A text from commands.json (the engine's own sentences). */
   engine(key: string, lng: string): string {
-    return this.i18n.t(key, { ns: COMMANDS_NS, lng });
+    return this.remembered(`${COMMANDS_NS}\n${lng}\n${key}`, () => this.i18n.t(key, { ns: COMMANDS_NS, lng }));
+  }
+
+  private remembered(id: string, make: () => string): string {
+    let text = this.said.get(id);
+    if (text === undefined) {
+      text = make();
+      this.said.set(id, text);
+    }
+    return text;
   }
 }
