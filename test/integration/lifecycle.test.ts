@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import Redis from 'ioredis';
@@ -80,6 +82,17 @@ describe('the service process', function () {
     } finally {
       await client.quit();
     }
+  });
+
+  it('the test harness, on a machine without redis-server, says how to install one', () => {
+    const script = "require('./test/support/redisServer').startTestRedis().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })";
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'no-redis-')), REDIS_TEST_URL: '' },
+      encoding: 'utf8',
+    });
+    expect(result.status).to.equal(3);
+    expect(result.stderr).to.contain('apt-get install -y redis-server');
   });
 
   it('refuses to start on an invalid setting and names it', () => {
