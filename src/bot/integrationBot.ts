@@ -11,6 +11,7 @@ import { LANGUAGE_DIALOG, ROOT_DIALOG, addRootDialogs, type LanguageOptions } fr
 import type { ConversationData, UserProfile } from './profile';
 import { CommandWords, type Command, type CommandDetector } from './commands';
 import { Understanding } from './understanding';
+import { asciiDigits } from '../nlu/fold';
 import type { Recognizer } from '../nlu';
 import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
@@ -114,6 +115,11 @@ export class IntegrationBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(context);
     // In a Teams group chat the message starts with "<at>bot</at>": answers and commands are what follows.
     if (context.activity.type === 'message' && context.activity.entities?.some((e) => e.type === 'mention')) TurnContext.removeRecipientMention(context.activity);
+    // A bare number in any script ("٣", "۳", "፫") answers like "3" everywhere, the language prompt included.
+    if (context.activity.type === 'message' && context.activity.text && /^\s*\S{1,3}\s*$/.test(context.activity.text)) {
+      const digits = asciiDigits(context.activity.text);
+      if (/^\s*\d{1,2}\s*$/.test(digits)) context.activity.text = digits.trim();
+    }
     const text = context.activity.type === 'message' ? (context.activity.text ?? '') : '';
     const locale = await this.localeOf(context);
     const command: Command | undefined = text ? await this.words.detectCommand(text, locale) : undefined;

@@ -42,6 +42,14 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
     expect(replies.every((r) => r.locale === 'da')).to.equal(true);
   });
 
+  it('takes a number in Arabic-Indic, Persian or Ethiopic digits as the choice', async () => {
+    const conv = newConv();
+    await say(conv, 'hello', 'ar-SA');
+    const chosen = await say(conv, '١');
+    expect(chosen[0].locale).to.equal('ar');
+    expect(nodes(await say(conv, '۱'))).to.deep.equal(['welcome.children']);
+  });
+
   it('says once that a machine translated the texts in a language no native speaker reviewed', async () => {
     const conv = newConv();
     await say(conv, 'hej');
