@@ -41,7 +41,7 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     try {
@@ -52,7 +52,7 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 20 s:\n${output}`);
+      throw new Error(`server did not start within 45 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
