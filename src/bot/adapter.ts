@@ -11,6 +11,7 @@ import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
 import { SafetyScreen } from '../nlu/safety';
 import { SafetyMiddleware } from './safetyMiddleware';
 import type { ConversationStore } from '../state/conversationStore';
+import { TeamsCardMiddleware } from '../channels/teams/teamsCards';
 
 interface AdapterDeps {
   config: Config;
@@ -72,6 +73,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
   );
   adapter.use(new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }) }));
   adapter.use(new DialogStateConfigCache());
+  adapter.use(new TeamsCardMiddleware({ i18n, enabledLocales: config.enabledLocales, localeOf: deps.localeOf }));
   adapter.onTurnError = async (context, error) => {
     const busy = error instanceof ConversationBusyError;
     metrics.errors.inc({ where: busy ? 'busy' : 'turn' });

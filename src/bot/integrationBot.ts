@@ -16,6 +16,7 @@ import type { Recognizer } from '../nlu';
 import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
 import type { PathGraph } from '../paths/types';
+import { isTeamsTeam } from '../channels/teams/scope';
 
 export interface IntegrationBotDeps {
   conversationState: BotState;
@@ -81,7 +82,8 @@ export class IntegrationBot extends ActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
-      if (joined) await this.converse(context);
+      // In a Teams team the bot serves caseworkers: people joining the team are not welcomed as newcomers.
+      if (joined && !isTeamsTeam(context.activity)) await this.converse(context);
       await next();
     });
 

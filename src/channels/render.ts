@@ -28,10 +28,12 @@ const MARKDOWN_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'msteams
 export function render(channelId: string, message: Message): Partial<Activity> {
   const { link } = message;
   let text = message.text;
-  if (link) text += MARKDOWN_CHANNELS.has(channelId) ? `\n\n[${link.label}](${link.url})` : `\n${link.label}: ${link.url}`;
   const choices = message.choices ?? [];
+  // On a card channel (Teams) a link is a card action, not a line of text.
+  const linkAsAction = link !== undefined && supportsCardActions(channelId, choices.length + 1) && !supportsSuggestedActions(channelId, choices.length);
+  if (link && !linkAsAction) text += MARKDOWN_CHANNELS.has(channelId) ? `\n\n[${link.label}](${link.url})` : `\n${link.label}: ${link.url}`;
   let activity: Partial<Activity>;
-  if (choices.length === 0) activity = { type: 'message', text };
+  if (choices.length === 0 && !linkAsAction) activity = { type: 'message', text };
   else if (supportsSuggestedActions(channelId, choices.length)) activity = ChoiceFactory.suggestedAction(choices, text);
   else if (supportsCardActions(channelId, choices.length + (link ? 1 : 0))) {
     // A card: the link becomes a button of its own.

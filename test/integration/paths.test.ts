@@ -183,15 +183,15 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
   });
 
   describe('rendering per channel', () => {
-    it('Teams: a hero card with imBack buttons, and the button text selects', async () => {
+    it('Teams: an Adaptive Card whose buttons answer with their text (imBack), and the button text selects', async () => {
       const conv = newConversation('msteams');
       const steps = await onboard(conv, 'en', 1);
       const menu = steps[steps.length - 1][0];
-      expect(menu.attachments?.[0].contentType).to.equal('application/vnd.microsoft.card.hero');
-      const card = menu.attachments![0].content as { text: string; buttons: { type: string; value: string }[] };
-      expect(card.text).to.equal('What do you want to know?');
-      expect(card.buttons.map((b) => b.type)).to.deep.equal(Array(5).fill('imBack'));
-      expect(nodes(await say(url, conv, card.buttons[0].value))).to.deep.equal(['work.menu']);
+      expect(menu.attachments?.[0].contentType).to.equal('application/vnd.microsoft.card.adaptive');
+      const card = menu.attachments![0].content as { body: { text: string }[]; actions: { type: string; data: { msteams: { type: string; value: string } } }[] };
+      expect(card.body[0].text).to.equal('What do you want to know?');
+      expect(card.actions.map((a) => a.data.msteams.type)).to.deep.equal(Array(5).fill('imBack'));
+      expect(nodes(await say(url, conv, card.actions[0].data.msteams.value))).to.deep.equal(['work.menu']);
       // In a group chat Teams puts the bot's mention in front of the text.
       const mentioned = await post(url, activity(conv, {
         text: '<at>Bot</at> Back',
