@@ -12,7 +12,9 @@ import { MemoryStore } from './state/memoryStore';
 import { RedisStore, createRedisClient } from './state/redisStore';
 import { TurnScopedStorage } from './state/turnSerializer';
 import { loadGraph } from './paths/graph';
-import { createDirectLine, registerDirectLine } from './channels/directline';
+import { createDirectLine, directLineChannel } from './channels/directline';
+import { createSms } from './channels/sms';
+import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
 
 export interface App {
@@ -49,22 +51,45 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
-  const directLine = createDirectLine(config, log);
-  const bot = new IntegrationBot({
+  const recognizer = createRecognizer(config, metrics);
+  // The bot reads the user's language through `bot` once it exists (SMS needs it before).
+  let bot: IntegrationBot | undefined;
+  const sms = createSms({
+    config,
+    i18n,
+    log,
+    metrics,
+    recognizer,
+    localeOf: (ctx) => bot!.localeOf(ctx),
+    chosenLocale: async (ctx) => (await bot!.profile.get(ctx))?.locale,
+  });
+  const channels: SelfHostedChannel[] = [directLineChannel(createDirectLine(config, log), config), ...(sms.bridge ? [sms.bridge] : [])];
+  bot = new IntegrationBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
     i18n,
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
     graph,
-    recognizer: createRecognizer(config, metrics),
+    recognizer,
     eraseChannelHistory: async (ctx) => {
-      if (ctx.activity.channelId === 'directline' && ctx.activity.conversation?.id) await directLine.log.eraseHistory(ctx.activity.conversation.id);
+      for (const channel of channels) await channel.eraseConversation(ctx);
     },
   });
-  const adapter = createAdapter({ config, store, i18n, log, metrics, localeOf: (ctx) => bot.localeOf(ctx), ownConnector: directLine.connectorFor });
+  const adapter = createAdapter({
+    config,
+    store,
+    i18n,
+    log,
+    metrics,
+    localeOf: (ctx) => bot!.localeOf(ctx),
+    ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
+    channelMiddleware: [sms.turns],
+  });
   const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
-  registerDirectLine(http.server, { directLine, adapter, bot, config, log, metrics });
+  for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics });
+  sms.register(http.server);
+  const inFlight = () => http.inFlight() + channels.reduce((n, c) => n + c.inFlight(), 0);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -87,10 +112,11 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
         const deadline = Date.now() + config.shutdownGraceMs;
-        while (http.inFlight() + directLine.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        if (http.inFlight() > 0) log.warn({ inFlight: http.inFlight() }, 'shutdown grace time over; turns still in flight');
+        while (inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (inFlight() > 0) log.warn({ inFlight: inFlight() }, 'shutdown grace time over; turns still in flight');
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
-        await directLine.close();
+        for (const channel of channels) await channel.close();
+        await sms.close();
         await store.close();
       })()),
   };

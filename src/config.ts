@@ -41,6 +41,29 @@ export interface Config {
   directLine: DirectLineConfig;
   /** Azure CLU: when set, understands free text first, with the embedded recogniser as fallback. */
   clu: CluConfig | undefined;
+  /** SMS (Azure's SMS channel and the self-hosted Twilio bridge): length, short links, hashing. */
+  sms: SmsConfig;
+}
+
+export interface SmsConfig {
+  /** The service's public address (short links PUBLIC_URL/l/<code>, Twilio's webhook signature); unset: no short links. */
+  publicUrl: string | undefined;
+  /** The most SMS segments one reply may take before it continues with "more". */
+  maxSegments: number;
+  /** Keys phone numbers' hashes (never a number in clear in logs or keys); the same on every instance. */
+  hashSecret: string | undefined;
+  /** The self-hosted Twilio bridge (POST /api/sms); unset: off. */
+  twilio: TwilioConfig | undefined;
+}
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** The sending number (E.164), or undefined when a messaging service sends. */
+  from: string | undefined;
+  messagingServiceSid: string | undefined;
+  /** Twilio's REST API base URL (tests point it at a local stand-in). */
+  apiBase: string;
 }
 
 export interface CluConfig {
@@ -160,7 +183,44 @@ export function loadConfig(env: Env = process.env): Config {
     microsoftApp: { appId, appPassword, appType, tenantId },
     directLine: loadDirectLineConfig(env, production),
     clu: loadCluConfig(env),
+    sms: loadSmsConfig(env),
   };
+}
+
+const TWILIO_VARIABLES = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
+
+function loadSmsConfig(env: Env): SmsConfig {
+  const publicUrl = httpUrl(env, 'PUBLIC_URL');
+  const hashSecret = text(env, 'SMS_HASH_SECRET');
+  if (hashSecret !== undefined && hashSecret.length < 32) {
+    throw new ConfigError('SMS_HASH_SECRET', 'at least 32 characters (for example: openssl rand -hex 32)', '(hidden)');
+  }
+  let twilio: TwilioConfig | undefined;
+  const set = [...TWILIO_VARIABLES, 'TWILIO_FROM', 'TWILIO_MESSAGING_SERVICE_SID'].filter((name) => text(env, name) !== undefined);
+  if (set.length > 0) {
+    const missing = TWILIO_VARIABLES.find((name) => text(env, name) === undefined);
+    if (missing) throw new ConfigError(missing, `set when ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set (the Twilio bridge needs it)`, undefined);
+    const accountSid = text(env, 'TWILIO_ACCOUNT_SID')!;
+    if (!/^AC[0-9a-zA-Z]{8,64}$/.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID', 'an account SID starting with AC', accountSid);
+    const from = text(env, 'TWILIO_FROM');
+    const messagingServiceSid = text(env, 'TWILIO_MESSAGING_SERVICE_SID');
+    if (from === undefined && messagingServiceSid === undefined) {
+      throw new ConfigError('TWILIO_FROM', 'the sending number (E.164, e.g. +4512345678) when TWILIO_MESSAGING_SERVICE_SID is not set', undefined);
+    }
+    if (from !== undefined && !/^\+[1-9]\d{5,14}$|^[A-Za-z0-9 ]{1,11}$/.test(from)) throw new ConfigError('TWILIO_FROM', 'a number in E.164 form such as +4512345678', from);
+    if (messagingServiceSid !== undefined && !/^MG[0-9a-zA-Z]{8,64}$/.test(messagingServiceSid)) {
+      throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'a messaging service SID starting with MG', messagingServiceSid);
+    }
+    if (publicUrl === undefined) throw new ConfigError('PUBLIC_URL', "the service's public https:// address (Twilio signs its webhook with it)", undefined);
+    twilio = {
+      accountSid,
+      authToken: text(env, 'TWILIO_AUTH_TOKEN')!,
+      from,
+      messagingServiceSid,
+      apiBase: httpUrl(env, 'TWILIO_API_BASE') ?? 'https://api.twilio.com',
+    };
+  }
+  return { publicUrl, maxSegments: integer(env, 'SMS_MAX_SEGMENTS', 3, 1, 10), hashSecret, twilio };
 }
 
 const CLU_VARIABLES = ['CLU_ENDPOINT', 'CLU_KEY', 'CLU_PROJECT', 'CLU_DEPLOYMENT'] as const;

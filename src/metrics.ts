@@ -59,6 +59,55 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly smsWebhooks = new Counter({
+    name: 'sms_webhooks_total',
+    help: 'Twilio webhook deliveries to POST /api/sms, by outcome (accepted, duplicate, forbidden: signature missing or wrong, bad_request).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsSent = new Counter({
+    name: 'sms_sent_total',
+    help: 'SMS texts handed to the provider, by channel (twilio: the self-hosted bridge; azure: the Azure SMS channel).',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsSegments = new Histogram({
+    name: 'sms_reply_segments',
+    help: 'SMS segments of each text sent (carriers bill per segment).',
+    buckets: [1, 2, 3, 4, 6, 10],
+    registers: [this.registry],
+  });
+
+  readonly smsDeliveryFailures = new Counter({
+    name: 'sms_delivery_failures_total',
+    help: "Calls to Twilio's REST API that failed, by kind (transient: retried; permanent: not retried; gave_up: still failing after the last retry).",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsOptOuts = new Counter({
+    name: 'sms_opt_out_keywords_total',
+    help: 'STOP, START and HELP keywords received, by keyword.',
+    labelNames: ['keyword'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsSuppressed = new Counter({
+    name: 'sms_suppressed_total',
+    help: 'Texts not sent because the number said STOP (until it says START), by direction (reply, proactive, ignored_inbound).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly smsDelivery = new Histogram({
+    name: 'sms_webhook_to_send_seconds',
+    help: "Time from Twilio's webhook arriving to the reply's call to Twilio's REST API returning.",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

@@ -1,4 +1,4 @@
-import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { type Activity, CloudAdapter, type Middleware, ConfigurationBotFrameworkAuthentication, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { ConnectorClient } from 'botframework-connector';
 import type { Config } from '../config';
@@ -23,6 +23,8 @@ interface AdapterDeps {
   localeOf(context: TurnContext): Promise<string>;
   /** Self-hosted channels' clients for their own serviceUrls (replies and proactive messages). */
   ownConnector?: (serviceUrl: string) => ConnectorClient | undefined;
+  /** Channel-specific steps inside the turn lock and before the safety screen (e.g. SMS: STOP, one text per turn). */
+  channelMiddleware?: Middleware[];
 }
 
 /**
@@ -71,6 +73,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       onWait: () => metrics.lockWaits.inc(),
     }),
   );
+  for (const middleware of deps.channelMiddleware ?? []) adapter.use(middleware);
   adapter.use(new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }) }));
   adapter.use(new DialogStateConfigCache());
   adapter.use(new TeamsCardMiddleware({ i18n, enabledLocales: config.enabledLocales, localeOf: deps.localeOf }));

@@ -41,8 +41,11 @@ export function hintedLocale(activityLocale: string | undefined, locales: string
  */
 export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
   const { i18n, profile, locales } = deps;
-  const englishNames = new Intl.DisplayNames(['en'], { type: 'language' });
-  const choiceOf = (lng: string): Choice => ({ value: i18n.t('meta:name', { lng }), synonyms: [lng, englishNames.of(lng) ?? lng] });
+  // A language is also understood by its name in every enabled language ("arabisk", "Arabic", "арабська")
+  // and in Latin script (sms:language_name: the SMS prompt lists that when own scripts do not fit).
+  const namers = [...new Set(['en', ...locales])].map((l) => new Intl.DisplayNames([l], { type: 'language' }));
+  const synonymsOf = (lng: string) => [...new Set([lng, ...namers.map((n) => n.of(lng) ?? lng), i18n.t('sms:language_name', { lng, defaultValue: lng })])];
+  const choiceOf = (lng: string): Choice => ({ value: i18n.t('meta:name', { lng }), synonyms: synonymsOf(lng) });
   const reviewed = (lng: string) => ['source', 'reviewed'].includes(String(i18n.t('meta:review.status', { lng })));
 
   dialogs.add(new ChoicePrompt(LANGUAGE_PROMPT));

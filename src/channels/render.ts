@@ -1,6 +1,7 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import { ChoiceFactory, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
 import { asciiDigits, fold } from '../nlu/fold';
+import { countSms, gsmLookAlikes } from './sms/segments';
 
 /** What the bot wants to say, before it is shaped for a channel. */
 export interface Message {
@@ -63,4 +64,81 @@ export function pickChoice(reply: string, choices: string[]): number | undefined
   if (!wanted) return undefined;
   const index = choices.findIndex((c) => fold(c) === wanted);
   return index >= 0 ? index : undefined;
+}
+
+/** Twilio refuses a longer body (error 21617), whatever the segments. */
+export const SMS_MAX_CHARS = 1600;
+
+/** One SMS text of a reply, as carriers count it. */
+export interface SmsPart {
+  text: string;
+  segments: number;
+}
+
+interface Piece {
+  text: string;
+  /** What joins it to the piece before: a line break, or a space inside a line. */
+  joiner: string;
+}
+
+/** Lines, then (for a line too long by itself) sentences, then words: the places a text may be split. */
+function splitFurther(piece: Piece, level: 'sentences' | 'words'): Piece[] {
+  const parts = level === 'sentences' ? piece.text.split(/(?<=[.!?؟።;:])\s+/u) : piece.text.split(/\s+/u);
+  return parts.filter((p) => p !== '').map((text, i) => ({ text, joiner: i === 0 ? piece.joiner : ' ' }));
+}
+
+function hardCut(piece: Piece, fits: (text: string) => boolean): Piece[] {
+  const out: Piece[] = [];
+  let rest = [...piece.text];
+  while (rest.length > 0) {
+    let n = rest.length;
+    while (n > 1 && !fits(rest.slice(0, n).join(''))) n -= 1;
+    out.push({ text: rest.slice(0, n).join(''), joiner: out.length === 0 ? piece.joiner : '' });
+    rest = rest.slice(n);
+  }
+  return out;
+}
+
+/**
+ * A turn's whole reply as SMS texts, each within `maxSegments` and Twilio's 1,600 characters. Where
+ * it fits, everything goes in one text; a longer reply is cut between lines, else between sentences
+ * (a word only when one sentence alone is too long), and every text but the last ends with
+ * `moreLine` (how to ask for the next one). The texts' look-alike characters are made GSM-7 first,
+ * so a Danish or English reply never falls into UCS-2 by accident.
+ */
+export function paginateSms(text: string, moreLine: string, maxSegments: number): SmsPart[] {
+  const clean = gsmLookAlikes(text).replace(/[ ]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  const fits = (t: string) => t.length <= SMS_MAX_CHARS && countSms(t).segments <= maxSegments;
+  const withMore = (t: string) => `${t}\n${moreLine}`;
+  const join = (pieces: Piece[]) => pieces.map((p, i) => (i === 0 ? p.text : p.joiner + p.text)).join('');
+  if (fits(clean)) return [{ text: clean, segments: countSms(clean).segments }];
+
+  let queue: Piece[] = clean.split('\n').map((line, i) => ({ text: line, joiner: i === 0 ? '' : '\n' }));
+  const parts: SmsPart[] = [];
+  while (queue.length > 0) {
+    const rest = join(queue);
+    if (fits(rest)) {
+      parts.push({ text: rest, segments: countSms(rest).segments });
+      break;
+    }
+    const taken: Piece[] = [];
+    while (queue.length > 0) {
+      const next = queue[0];
+      const candidate = join([...taken, next]);
+      if (fits(withMore(candidate))) {
+        taken.push(queue.shift()!);
+        continue;
+      }
+      if (taken.length > 0) break;
+      // The first piece alone is too long: its sentences, else its words, else its characters.
+      const finer = [splitFurther(next, 'sentences'), splitFurther(next, 'words')].find((f) => f.length > 1) ?? hardCut(next, (t) => fits(withMore(t)));
+      queue.splice(0, 1, ...finer);
+    }
+    if (taken.length === 0) break;
+    const partText = withMore(join(taken).trim());
+    parts.push({ text: partText, segments: countSms(partText).segments });
+    if (queue.length > 0) queue[0] = { ...queue[0], joiner: '' };
+    queue = queue.filter((p, i) => i > 0 || p.text.trim() !== '');
+  }
+  return parts;
 }

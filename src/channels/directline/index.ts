@@ -1,4 +1,5 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { SelfHostedChannel } from '../selfHosted';
 import type { ConnectorClient } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../../config';
@@ -14,6 +15,7 @@ import { MemoryActivityLog } from './memoryActivityLog';
 import { RedisActivityLog } from './redisActivityLog';
 import { registerClientRoutes } from './routes';
 import { attachStream } from './stream';
+import { CHANNEL_ID_DIRECTLINE } from './limits';
 import { DirectLineTokens, randomTokenSecret } from './tokens';
 import { registerTokenSource } from './tokenEndpoint';
 import { registerWebPage } from './webPage';
@@ -117,4 +119,18 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
       callback();
     });
   }
+}
+
+/** Direct Line as one of the service's self-hosted channels (see src/channels/selfHosted.ts). */
+export function directLineChannel(directLine: DirectLine, config: Config): SelfHostedChannel {
+  return {
+    name: 'directline',
+    connectorFor: directLine.connectorFor,
+    register: (server, deps) => registerDirectLine(server, { directLine, config, ...deps }),
+    eraseConversation: async (ctx) => {
+      if (ctx.activity.channelId === CHANNEL_ID_DIRECTLINE && ctx.activity.conversation?.id) await directLine.log.eraseHistory(ctx.activity.conversation.id);
+    },
+    inFlight: directLine.inFlight,
+    close: directLine.close,
+  };
 }

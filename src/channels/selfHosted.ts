@@ -1,0 +1,33 @@
+import type { ActivityHandler, TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { Server } from 'restify';
+import type { IntegrationAdapter } from '../bot/adapter';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+
+/** What a self-hosted channel gets once the adapter and the bot exist. */
+export interface SelfHostedChannelDeps {
+  adapter: IntegrationAdapter;
+  bot: ActivityHandler;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * A channel this service runs itself (Direct Line for web chat, the Twilio SMS bridge): it turns its
+ * inbound traffic into activities for the adapter and answers the bot's Bot Connector calls for its
+ * own serviceUrls, so replies and a caseworker's proactive messages reach it like any Azure channel.
+ * The composition root keeps a list of them and knows none by name beyond building the list.
+ */
+export interface SelfHostedChannel {
+  readonly name: string;
+  /** The client for one of this channel's serviceUrls; undefined for any other. */
+  connectorFor(serviceUrl: string): ConnectorClient | undefined;
+  /** Its HTTP routes. */
+  register(server: Server, deps: SelfHostedChannelDeps): void;
+  /** "Delete my data": what this channel keeps of the conversation of `context` (nothing if it is not its own). */
+  eraseConversation(context: TurnContext): Promise<void>;
+  /** Turns of this channel being processed right now (graceful shutdown waits for them). */
+  inFlight(): number;
+  close(): Promise<void>;
+}
