@@ -66,6 +66,8 @@ export function pickChoice(reply: string, choices: string[]): number | undefined
   return index >= 0 ? index : undefined;
 }
 
+const LIST_ITEM = /^\d{1,2}\. /;
+
 /** Twilio refuses a longer body (error 21617), whatever the segments. */
 export const SMS_MAX_CHARS = 1600;
 
@@ -83,7 +85,8 @@ interface Piece {
 
 /** Lines, then (for a line too long by itself) sentences, then words: the places a text may be split. */
 function splitFurther(piece: Piece, level: 'sentences' | 'words'): Piece[] {
-  const parts = level === 'sentences' ? piece.text.split(/(?<=[.!?؟።;:])\s+/u) : piece.text.split(/\s+/u);
+  // A sentence ends with . ! ? (Arabic ؟, Ethiopic ።) after a letter: "2. Skole" is a list item, not two sentences.
+  const parts = level === 'sentences' ? piece.text.split(/(?<=[^\d\s][.!?؟።])\s+/u) : piece.text.split(/\s+/u);
   return parts.filter((p) => p !== '').map((text, i) => ({ text, joiner: i === 0 ? piece.joiner : ' ' }));
 }
 
@@ -129,12 +132,27 @@ export function paginateSms(text: string, moreLine: string, maxSegments: number)
         taken.push(queue.shift()!);
         continue;
       }
-      if (taken.length > 0) break;
+      if (taken.length > 0) {
+        // Fill the text with the next line's first sentences, if it has several; never part of a sentence.
+        const sentences = splitFurther(next, 'sentences');
+        if (sentences.length > 1 && fits(withMore(join([...taken, sentences[0]])))) {
+          queue.splice(0, 1, ...sentences);
+          continue;
+        }
+        break;
+      }
       // The first piece alone is too long: its sentences, else its words, else its characters.
       const finer = [splitFurther(next, 'sentences'), splitFurther(next, 'words')].find((f) => f.length > 1) ?? hardCut(next, (t) => fits(withMore(t)));
       queue.splice(0, 1, ...finer);
     }
     if (taken.length === 0) break;
+    // A question and its numbered answers stay together: a list cut in two moves whole to the next text.
+    if (queue.length > 0 && LIST_ITEM.test(queue[0].text)) {
+      let first = taken.length;
+      while (first > 0 && LIST_ITEM.test(taken[first - 1].text)) first -= 1;
+      const from = first - 1;
+      if (first < taken.length && from > 0) queue.unshift(...taken.splice(from));
+    }
     const partText = withMore(join(taken).trim());
     parts.push({ text: partText, segments: countSms(partText).segments });
     if (queue.length > 0) queue[0] = { ...queue[0], joiner: '' };
