@@ -52,19 +52,18 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const recognizer = createRecognizer(config, metrics);
-  // The bot reads the user's language through `bot` once it exists (SMS needs it before).
-  let bot: IntegrationBot | undefined;
+  // SMS reads the user's language through the bot, built next (the closures run during turns only).
   const sms = createSms({
     config,
     i18n,
     log,
     metrics,
     recognizer,
-    localeOf: (ctx) => bot!.localeOf(ctx),
-    chosenLocale: async (ctx) => (await bot!.profile.get(ctx))?.locale,
+    localeOf: (ctx) => bot.localeOf(ctx),
+    chosenLocale: async (ctx) => (await bot.profile.get(ctx))?.locale,
   });
   const channels: SelfHostedChannel[] = [directLineChannel(createDirectLine(config, log), config), ...(sms.bridge ? [sms.bridge] : [])];
-  bot = new IntegrationBot({
+  const bot: IntegrationBot = new IntegrationBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
     i18n,
@@ -82,7 +81,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     i18n,
     log,
     metrics,
-    localeOf: (ctx) => bot!.localeOf(ctx),
+    localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns],
   });

@@ -41,8 +41,10 @@ for (const storeKind of ['memory', 'redis'] as const) {
     it('greets once on SMS, where no conversationUpdate arrives', async () => {
       const conv: Conversation = { channelId: 'sms', conversationId: '+4511111111', userId: '+4511111111' };
       const replies = await say(url, conv, 'hej');
-      expect(replies[0].text).to.match(/chatbot/);
-      expect(replies[1].text).to.match(/1\. Dansk|\(1\) Dansk/);
+      // SMS: the turn's messages in one text; the language prompt says it is a chatbot itself.
+      expect(replies).to.have.length(1);
+      expect(replies[0].text).to.match(/chatbot/i);
+      expect(replies[0].text).to.match(/1\. Dansk/);
     });
   });
 }

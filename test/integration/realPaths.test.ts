@@ -8,6 +8,7 @@ import { createI18n } from '../../src/i18n';
 import { ENGINE_NODES } from '../../src/paths/engine';
 import type { ConditionNode, PathGraph, PathNode, ProfileGroup, Target } from '../../src/paths/types';
 import type { App } from '../../src/app';
+import { countSms } from '../../src/channels/sms/segments';
 
 /**
  * The real paths in dialogs/ and their texts in locales/, walked through the real adapter: every
@@ -67,6 +68,8 @@ describe('the real paths, walked in Danish and English through the real adapter'
       expect(node !== undefined && (graph.nodes.has(node) || ENGINE.has(node)), `unknown node in ${JSON.stringify(r)}`).to.equal(true);
       expect(r.text ?? '', `a raw key instead of a text at ${node}`).not.to.match(/^[a-z_]+(\.[a-z_]+)+$/);
       seen.add(node!);
+      // SMS sends a turn's messages as one text; channelData.nodes names every node in it.
+      for (const n of (r.channelData as { nodes?: string[] } | undefined)?.nodes ?? []) seen.add(n);
     }
     return stamp(replies[replies.length - 1]).awaiting;
   }
@@ -139,9 +142,11 @@ describe('the real paths, walked in Danish and English through the real adapter'
       const seen = new Set<string>();
       let turns = 0;
       let longest = 0;
+      let mostSegments = 0;
       const say = async (u: string, c: Conversation, text: string) => {
         const replies = await sayTo(u, c, text);
         for (const r of replies) longest = Math.max(longest, (r.text ?? '').length);
+        if (channelId === 'sms') for (const r of replies) mostSegments = Math.max(mostSegments, countSms(r.text ?? '').segments);
         return replies;
       };
       for (const profile of PROFILES) {
@@ -176,6 +181,7 @@ describe('the real paths, walked in Danish and English through the real adapter'
       const missed = [...graph.nodes.keys()].filter((id) => !seen.has(id) && !silent.includes(id));
       expect(missed, `nodes never shown in ${lng} (${turns} turns)`).to.deep.equal([]);
       if (channelId === 'sms') expect(longest, 'longest SMS reply').to.be.at.most(SMS_MAX);
+      if (channelId === 'sms') expect(mostSegments, 'most SMS segments of one text (SMS_MAX_SEGMENTS, default 3)').to.be.at.most(3);
       console.log(`      ${turns} turns, ${seen.size} nodes seen, longest reply ${longest} characters`);
     });
   }

@@ -9,6 +9,7 @@ import { NumberHash } from '../../src/channels/sms/numberHash';
 import { countSms } from '../../src/channels/sms/segments';
 import { spawnServer, startApp, type ServerProcess } from '../support/botServer';
 import { FakeTwilio } from '../support/fakeTwilio';
+import { say } from '../support/activities';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
 
@@ -181,6 +182,17 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
       });
     }
   }
+
+  it("renders Azure's SMS channel (channelId sms on /api/messages) exactly like the bridge", async () => {
+    const from = newNumber();
+    const azure = { channelId: 'sms', conversationId: from, userId: from };
+    for (const body of ['hej', '1', '0', '0', '1', '2', '1', '4', '3']) {
+      const bridged = await text(b.url, from, body);
+      const replies = await say(c.url, azure, body);
+      expect(replies, body).to.have.length(1);
+      expect(replies[0].text, body).to.equal(bridged);
+    }
+  });
 
   it('serves the short links: a redirect to the long address', async () => {
     const from = newNumber();
