@@ -5,6 +5,8 @@
  * bot on MemoryStorage (bench/baselineBot.ts), with the ratio between them. Figures, not verdicts:
  * nothing here fails on a timing.
  *
+ * Then the SMS bridge's webhook-to-REST-call latency (bench/sms.ts).
+ *
  * Options (environment): BENCH_SECONDS (measured seconds per scenario, default 8),
  * BENCH_WARMUP_SECONDS (default 2), BENCH_CONVERSATIONS (default 1000), BENCH_ROUNDS (default 1:
  * each round runs both bots, alternating, and the median is printed).
@@ -17,6 +19,7 @@ import Redis from 'ioredis';
 import { startTestRedis } from '../test/support/redisServer';
 import { freePort } from '../test/support/freePort';
 import { PROJECT_ROOT } from '../src/projectRoot';
+import { smsLatency } from './sms';
 
 const ROOT = PROJECT_ROOT;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -274,6 +277,7 @@ async function main(): Promise<void> {
     } finally {
       await target.stop();
     }
+    console.log(`\n${(await smsLatency(redisServer.url, prefix)).join('\n')}`);
   } finally {
     await redis.quit();
     await redisServer.stop();

@@ -22,6 +22,12 @@ export class FakeTwilio {
   private server!: Server;
   url = '';
   requests = 0;
+  private readonly waiting = new Map<string, ((text: SentText) => void)[]>();
+
+  /** Resolves with the next text to `number` (for measuring; tests use waitForTexts). */
+  nextTextTo(number: string): Promise<SentText> {
+    return new Promise((resolve) => this.waiting.set(number, [...(this.waiting.get(number) ?? []), resolve]));
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -51,6 +57,8 @@ export class FakeTwilio {
           ...(form.get('MessagingServiceSid') ? { messagingServiceSid: form.get('MessagingServiceSid')! } : {}),
         };
         this.sent.push(text);
+        const waiter = this.waiting.get(text.to)?.shift();
+        if (waiter) waiter(text);
         const sid = `SM${String(this.sent.length).padStart(32, '0')}`;
         res.writeHead(201, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ sid, status: 'queued', to: text.to, body: text.body, account_sid: match[1] }));
