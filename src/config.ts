@@ -207,7 +207,9 @@ function loadSmsConfig(env: Env): SmsConfig {
     if (from === undefined && messagingServiceSid === undefined) {
       throw new ConfigError('TWILIO_FROM', 'the sending number (E.164, e.g. +4512345678) when TWILIO_MESSAGING_SERVICE_SID is not set', undefined);
     }
-    if (from !== undefined && !/^\+[1-9]\d{5,14}$|^[A-Za-z0-9 ]{1,11}$/.test(from)) throw new ConfigError('TWILIO_FROM', 'a number in E.164 form such as +4512345678', from);
+    if (from !== undefined && !/^\+[1-9]\d{5,14}$|^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(from)) {
+      throw new ConfigError('TWILIO_FROM', 'a number in E.164 form such as +4512345678 (or an alphanumeric sender ID of up to 11 characters)', from);
+    }
     if (messagingServiceSid !== undefined && !/^MG[0-9a-zA-Z]{8,64}$/.test(messagingServiceSid)) {
       throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'a messaging service SID starting with MG', messagingServiceSid);
     }
