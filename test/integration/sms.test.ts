@@ -243,6 +243,16 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
     expect(await text(b.url, from, 'start')).to.equal(i18n.t('sms:started', { lng: 'da' }));
   });
 
+  it('answers a danger message with 112 in its first text, within the segments', async () => {
+    const from = newNumber();
+    await text(a.url, from, 'hej');
+    await text(a.url, from, '1');
+    const reply = await text(b.url, from, 'jeg vil slå mig selv ihjel');
+    expectWithinLimits(reply, 'da');
+    expect(reply).to.contain('112');
+    expect(reply.search(/\d/)).to.equal(reply.indexOf('112'));
+  });
+
   it('processes a webhook delivered twice (same MessageSid, to both instances) once', async () => {
     const from = newNumber();
     const form = params(from, 'hej');
