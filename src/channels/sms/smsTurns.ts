@@ -108,7 +108,7 @@ export class SmsTurns implements Middleware {
       return;
     }
 
-    if (incoming && deps.recognizer && !context.activity.locale && (await deps.chosenLocale(context)) === undefined) {
+    if (/\p{L}/u.test(incoming) && deps.recognizer && !context.activity.locale && (await deps.chosenLocale(context)) === undefined) {
       // A first message written in a language puts that language first in the prompt.
       const guess = (await deps.recognizer.recognize(incoming, deps.defaultLocale)).language;
       if (guess && guess.confidence >= 0.5 && deps.enabledLocales.includes(guess.code)) context.activity.locale = guess.code;
@@ -154,6 +154,7 @@ export class SmsTurns implements Middleware {
       if (prompt) texts = [prompt];
     }
     let text = texts.join('\n');
+    if (text.trim() === '') return;
     if (deps.links) text = await deps.links.shorten(text);
     const parts = paginateSms(text, deps.i18n.t('sms:more_hint', { lng: locale }), deps.maxSegments);
     if (parts.length > 1) await deps.keys.set(moreKey, JSON.stringify({ locale, parts: parts.slice(1).map((p) => p.text) } satisfies Pending), deps.retentionMs);
