@@ -155,7 +155,8 @@
         styleOptions: {
           hideUploadButton: true,
           rootHeight: '100%',
-          primaryFont: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', sans-serif",
+          // a script font from the server (e.g. Ethiopic for Tigrinya) first: it loads only in that language
+          primaryFont: (locale.font ? "'" + locale.font + "', " : '') + "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Naskh Arabic', sans-serif",
           bubbleBorderRadius: 8,
           bubbleFromUserBorderRadius: 8,
           bubbleFromUserBackground: '#e6f0f5',

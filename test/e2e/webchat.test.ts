@@ -180,7 +180,7 @@ describe('Web chat page in Chromium', function () {
       return new URL(r).host !== origin.host;
     });
     expect(foreign).to.deep.equal([]);
-    expect(requests.some((r) => r.endsWith('/vendor/webchat.js'))).to.equal(true);
+    expect(requests.some((r) => /\/assets\/webchat\.[0-9a-f]{12}\.js$/.test(r)), 'Web Chat from the built, content-hashed bundle').to.equal(true);
     expect(pageErrors).to.deep.equal([]);
   });
 });

@@ -18,20 +18,23 @@ describe('Web chat page routes', () => {
     expect(csp).to.contain("default-src 'self'").and.contain("script-src 'self'").and.contain("frame-src 'none'");
     expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
     const html = await res.text();
-    expect(html).to.contain('src="/vendor/webchat.js"').and.contain('href="/privacy.html"');
+    expect(html).to.match(/src="\/assets\/webchat\.[0-9a-f]{12}\.js"/).and.contain('href="/privacy.html"');
     expect(html.match(/(src|href)="https?:/g), 'nothing from another host').to.equal(null);
   });
 
-  it('serves Web Chat\'s bundle from the npm package, the page script and the privacy notice', async () => {
-    const bundle = await fetch(`${url}/vendor/webchat.js`);
+  it('serves the built Web Chat, the page script and styles under content-hashed names, and the privacy notice', async () => {
+    const html = await (await fetch(`${url}/`)).text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.map((a) => a.replace(/\.[0-9a-f]{12}\./, '.HASH.')).sort()).to.deep.equal(['/assets/app.HASH.css', '/assets/app.HASH.js', '/assets/webchat.HASH.js']);
+    const bundle = await fetch(`${url}${assets.find((a) => a.includes('webchat'))}`);
     expect(bundle.status).to.equal(200);
     expect(bundle.headers.get('content-type')).to.match(/javascript/);
-    expect((await bundle.arrayBuffer()).byteLength).to.be.greaterThan(1_000_000);
-    for (const file of ['app.js', 'app.css', 'privacy.html']) expect((await fetch(`${url}/${file}`)).status, file).to.equal(200);
+    expect((await bundle.text()).length).to.be.greaterThan(500_000);
+    for (const file of ['privacy.html', 'licenses/noto-sans-ethiopic-LICENSE.txt', 'licenses/webchat-LICENSES.txt']) expect((await fetch(`${url}/${file}`)).status, file).to.equal(200);
   });
 
   it('reaches nothing outside public/', async () => {
-    for (const path of ['/..%2Fpackage.json', '/package.json', '/%2e%2e%2fsrc%2fconfig.ts', '/nothing.html']) {
+    for (const path of ['/..%2Fpackage.json', '/package.json', '/%2e%2e%2fsrc%2fconfig.ts', '/nothing.html', '/assets/..%2F..%2Fpackage.json', '/assets/manifest.json', '/licenses/nothing.txt', '/vendor/webchat.js']) {
       const res = await fetch(`${url}${path}`);
       expect(res.status, path).to.equal(404);
     }

@@ -1,3 +1,4 @@
+import { ensureWebAssets } from '../../src/web/assets';
 import { startTestRedis, type TestRedis } from './redisServer';
 
 /**
@@ -13,7 +14,9 @@ export function testRedisUrl(): string {
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    this.timeout(20_000);
+    this.timeout(180_000);
+    // the chat page's built files (dist/web), as `npm run build` makes them: only rebuilt when stale
+    await ensureWebAssets();
     redis = await startTestRedis();
   },
   async afterAll() {

@@ -1,0 +1,112 @@
+/**
+ * Web Chat for the chat page, bundled with esbuild from botframework-webchat's own modules, with
+ * only what the page uses: the minimal bundle's `renderWebChat` and `createDirectLine` (React,
+ * the transcript, send box, suggested actions, its accessibility and right-to-left support, the
+ * Direct Line WebSocket) plus Web Chat's own Markdown renderer (links in the bot's messages,
+ * sanitised). Left out, compared with the full bundle on the npm package: Adaptive Cards (the bot
+ * sends none to this channel), speech, the Direct Line App Service extension and old-browser
+ * polyfills (Promise, URLSearchParams), and Web Chat's UI strings for languages this project does
+ * not have. `npm run bench` prints what each option costs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import type { Plugin } from 'esbuild';
+import { PROJECT_ROOT } from '../projectRoot';
+
+const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
+const BUNDLE_FORMAT = 3; // bump when the build below changes
+
+/** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
+export const WEBCHAT_LOCALES: Record<string, string> = {
+  ar: 'ar-SA', bg: 'bg-BG', ca: 'ca-ES', cs: 'cs-CZ', da: 'da-DK', de: 'de-DE', el: 'el-GR', en: 'en-US', es: 'es-ES',
+  et: 'et-EE', eu: 'eu-ES', fi: 'fi-FI', fr: 'fr-FR', gl: 'gl-ES', he: 'he-IL', hi: 'hi-IN', hr: 'hr-HR', hu: 'hu-HU',
+  id: 'id-ID', it: 'it-IT', ja: 'ja-JP', kk: 'kk-KZ', ko: 'ko-KR', lt: 'lt-LT', lv: 'lv-LV', ms: 'ms-MY', nb: 'nb-NO',
+  nl: 'nl-NL', pl: 'pl-PL', pt: 'pt-PT', ro: 'ro-RO', ru: 'ru-RU', sk: 'sk-SK', sl: 'sl-SI', sv: 'sv-SE', th: 'th-TH',
+  tr: 'tr-TR', uk: 'uk-UA', vi: 'vi-VN',
+};
+
+/** The folder of an installed package (its package.json need not be in its "exports"). */
+export function packageDir(name: string): string {
+  for (const dir of requireHere.resolve.paths(name) ?? []) if (existsSync(join(dir, name, 'package.json'))) return join(dir, name);
+  throw new Error(`${name} is not installed (npm install)`);
+}
+
+function version(name: string): string {
+  return (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** What the bundle depends on: a change in any of them means a new build. */
+export function webchatBundleKey(languages: string[]): string {
+  const versions = ['botframework-webchat', 'react', 'react-dom', 'esbuild'].map((n) => `${n}@${version(n)}`);
+  return createHash('sha256').update(JSON.stringify({ BUNDLE_FORMAT, versions, languages: keptLocales(languages) })).digest('hex');
+}
+
+function keptLocales(languages: string[]): string[] {
+  return [...new Set(['en-US', ...languages.map((l) => WEBCHAT_LOCALES[l]).filter(Boolean)])].sort();
+}
+
+/** The esbuild plugin that makes the package's modules bundle to what the page needs, and no more. */
+function webchatPlugin(languages: string[]): Plugin {
+  const modules = join(PROJECT_ROOT, 'node_modules');
+  const api = join(packageDir('botframework-webchat-api'), 'src');
+  const keep = new Set([...keptLocales(languages), 'overrides']);
+  return {
+    name: 'tonder-webchat',
+    setup(build) {
+      // The "-es5" wrappers are compiled by an install script the project does not run; their source re-exports the real package.
+      build.onResolve({ filter: /^(p-defer|markdown-it-attrs|abort-controller)-es5$/ }, (args) => ({ path: join(modules, args.path, 'src', 'index.mjs') }));
+      // Web Chat's CommonJS modules (the Markdown renderer) use the same ES module copies as the rest, not a second copy.
+      build.onResolve({ filter: /^botframework-webchat-(core|component)(\/.*)?$/ }, async (args) => {
+        if (args.kind !== 'require-call' || args.pluginData === 'esm') return undefined;
+        const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: 'esm' });
+        return resolved.errors.length ? undefined : { path: resolved.path };
+      });
+      // botframework-webchat-api from its TypeScript source, so its UI strings can be limited to this project's languages.
+      build.onResolve({ filter: /^botframework-webchat-api(\/internal|\/decorator)?$/ }, (args) => {
+        const sub = args.path.slice('botframework-webchat-api'.length);
+        return { path: sub === '' ? join(api, 'index.ts') : sub === '/internal' ? join(api, 'internal.ts') : join(api, 'decorator', 'index.ts') };
+      });
+      build.onLoad({ filter: /botframework-webchat-api[\\/]src[\\/]localization[\\/][^\\/]+\.json$/ }, (args) => (keep.has(basename(args.path, '.json')) ? undefined : { contents: '{}', loader: 'json' }));
+      // Direct Line over HTTP and WebSocket only: no App Service extension (botframework-streaming), no IE polyfills.
+      build.onResolve({ filter: /^\.\/directLineStreaming$/ }, (args) => (args.importer.includes('botframework-directlinejs') ? { path: 'directLineStreaming', namespace: 'tonder-stub' } : undefined));
+      build.onResolve({ filter: /^(core-js\/features\/promise|url-search-params-polyfill)$/ }, (args) => (args.importer.includes('botframework-directlinejs') ? { path: 'empty', namespace: 'tonder-stub' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({
+        contents: args.path === 'empty' ? '' : 'export class DirectLineStreaming { constructor() { throw new Error("Direct Line App Service extension is not in this build of Web Chat"); } }',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The page's Web Chat as one minified script that sets `window.WebChat = { createDirectLine,
+ * renderWebChat }`, and the licence notices of everything in it.
+ */
+export async function buildWebchatBundle(languages: string[]): Promise<{ script: Buffer; licences: Buffer }> {
+  const esbuild = await import('esbuild');
+  const lib = join(packageDir('botframework-webchat'), 'lib');
+  const dist = join(packageDir('botframework-webchat'), 'dist');
+  const entry = [
+    `import { createDirectLine, renderWebChat } from ${JSON.stringify(join(dist, 'botframework-webchat.minimal.mjs'))};`,
+    `import renderMarkdown from ${JSON.stringify(join(lib, 'markdown', 'renderMarkdown.js'))};`,
+    'window.WebChat = { createDirectLine, renderWebChat: function (props, element) { return renderWebChat(Object.assign({ renderMarkdown: renderMarkdown }, props), element); } };',
+  ].join('\n');
+  const result = await esbuild.build({
+    stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js', sourcefile: 'webchat-entry.js' },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'iife',
+    target: ['es2019'],
+    loader: { '.js': 'jsx' },
+    define: { 'process.env.NODE_ENV': '"production"', 'process.env': '{}', global: 'globalThis' },
+    legalComments: 'external',
+    outfile: join(PROJECT_ROOT, 'dist', 'web-build', 'webchat.js'),
+    logLevel: 'error',
+    plugins: [webchatPlugin(languages)],
+  });
+  const file = (suffix: string) => Buffer.from(result.outputFiles.find((f) => f.path.endsWith(suffix))?.contents ?? new Uint8Array());
+  return { script: file('webchat.js'), licences: file('.LEGAL.txt') };
+}
