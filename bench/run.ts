@@ -11,17 +11,15 @@
  * BENCH_WARMUP_SECONDS (default 2), BENCH_CONVERSATIONS (default 1000), BENCH_ROUNDS (default 1:
  * each round runs both bots, alternating, and the median is printed).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startTestRedis } from '../test/support/redisServer';
-import { freePort } from '../test/support/freePort';
-import { PROJECT_ROOT } from '../src/projectRoot';
+import { startTarget, type Target } from './target';
+import { bundleOptions, pageWeight, throttledLoad } from './page';
+import { socketBench } from './sockets';
 import { smsLatency } from './sms';
 
-const ROOT = PROJECT_ROOT;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
@@ -38,40 +36,6 @@ interface Result {
   redisExecutedPerTurn: number | undefined;
   roundTripsPerTurn: number | undefined;
   errors: number;
-}
-
-interface Target {
-  name: string;
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startTarget(name: string, script: string, env: Record<string, string>): Promise<Target> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', script)], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      if (i > 200) throw new Error(`${name} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    name,
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 function cpuTicks(pid: number): number {
@@ -227,7 +191,7 @@ function row(name: string, c: number, r: Result): string {
   return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
 }
 
-async function main(): Promise<void> {
+async function turnsSection(): Promise<void> {
   const redisServer = await startTestRedis();
   const redis = new Redis(redisServer.url);
   const prefix = `bench:${Date.now()}:`;
@@ -281,6 +245,72 @@ async function main(): Promise<void> {
   } finally {
     await redis.quit();
     await redisServer.stop();
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+async function pageSection(): Promise<void> {
+  const target = await startTarget('this bot (chat page)', 'src/main.js', { ENABLED_LOCALES: 'da,en,de,uk,ru,ar,fa,ps,ti,so', DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789' });
+  try {
+    console.log('\n### Chat page (headless Chromium, DevTools protocol; bytes over the wire, headers included)\n');
+    console.log('| language chosen | first open: page files | repeat visit (cached) | Direct Line on first open | first open, by file |');
+    console.log('|---|---:|---:|---:|---|');
+    for (const language of ['da', 'ti', 'ar']) {
+      const w = await pageWeight(target, language);
+      const files = w.firstOpenByFile.map((f) => `${f.path.replace(/\.[0-9a-f]{12}\./, '.')} ${kb(f.bytes)}`).join(', ');
+      console.log(`| ${language} | ${kb(w.firstOpen)} (goal ≤ 600 KB: ${goal(w.firstOpen <= 600_000)}) | ${kb(w.repeatVisit)} (goal ≤ 15 KB: ${goal(w.repeatVisit <= 15_000)}) | ${kb(w.directLineFirstOpen)} | ${files} |`);
+    }
+    console.log(`\n### Time to the bot's first message, throttled to ${process.env.BENCH_THROTTLE_KBIT ?? 400} kbit/s, ${process.env.BENCH_THROTTLE_LATENCY_MS ?? 400} ms latency (fresh browser profile)\n`);
+    console.log('| language | picker shown | first bot message, first visit (language picked as soon as shown) | first bot message, return visit |');
+    console.log('|---|---:|---:|---:|');
+    for (const language of ['da', 'ti']) {
+      const t = await throttledLoad(target, language);
+      console.log(`| ${language} | ${(t.pickerMs / 1000).toFixed(1)} s | ${(t.firstMessageMs / 1000).toFixed(1)} s (goal ≤ 8 s: ${goal(t.firstMessageMs <= 8000)}) | ${(t.returningFirstMessageMs / 1000).toFixed(1)} s |`);
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+function bundlesSection(): void {
+  console.log('\n### Web Chat options (bytes)\n');
+  console.log('| option | raw | gzip -9 | brotli 11 | what it loses |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const o of bundleOptions()) console.log(`| ${o.name} | ${kb(o.raw)} | ${kb(o.gzip)} | ${kb(o.br)} | ${o.loses} |`);
+}
+
+async function socketsSection(): Promise<void> {
+  const redisServer = await startTestRedis();
+  const sockets = Number(process.env.BENCH_SOCKETS ?? 1000);
+  const target = await startTarget('this bot, Redis (Direct Line)', 'src/main.js', {
+    REDIS_URL: redisServer.url,
+    REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
+    DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+  });
+  try {
+    const r = await socketBench(target, sockets);
+    console.log(`\n### Direct Line: post → the bot's reply on the WebSocket, ${r.sockets} WebSockets open on one instance (Redis)\n`);
+    console.log('| open WebSockets | posts timed | p50 ms | p99 ms | max ms | errors | memory per open WebSocket (RSS) | heap per WebSocket | RSS per conversation + WebSocket |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${r.sockets} | ${r.posts} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} (goal ≤ 50: ${goal(r.p99 <= 50)}) | ${r.max.toFixed(1)} | ${r.errors} | ${kb(r.rssPerSocket)} (goal ≤ 30 KB: ${goal(r.rssPerSocket <= 30_000)}) | ${kb(r.heapPerSocket)} | ${kb(r.rssPerConversationAndSocket)} |`);
+  } finally {
+    await target.stop();
+    await redisServer.stop();
+  }
+}
+
+const SECTIONS: Record<string, () => Promise<void> | void> = { turns: turnsSection, page: pageSection, bundles: bundlesSection, sockets: socketsSection };
+
+async function main(): Promise<void> {
+  const only = (process.env.BENCH_ONLY ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of only) {
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`BENCH_ONLY: no section "${name}" (there are ${Object.keys(SECTIONS).join(', ')})`);
+    const started = Date.now();
+    await section();
+    process.stderr.write(`bench section ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
 }
 

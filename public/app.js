@@ -108,12 +108,25 @@
       });
   }
 
+  /** Web Chat's script is `async` (index.html): the page works, and the picker shows, while it downloads. */
+  function webChatLoaded() {
+    return new Promise(function (resolve, reject) {
+      if (window.WebChat) return resolve();
+      var script = $('webchat-script');
+      script.addEventListener('load', function () {
+        resolve();
+      });
+      script.addEventListener('error', reject);
+    });
+  }
+
   function startChat() {
     var locale = localeOf(state.locale) || locales[0];
     applyLanguage(locale);
     $('picker').hidden = true;
     $('status').textContent = locale.page.loading;
-    var ready = directLine ? Promise.resolve() : getToken().then(function () {
+    // the token and Web Chat (loading since the page opened) in parallel: slow networks feel every round trip
+    var ready = directLine ? Promise.resolve() : Promise.all([getToken(), webChatLoaded()]).then(function () {
       directLine = window.WebChat.createDirectLine({
         token: state.token,
         domain: state.domain,

@@ -5,7 +5,8 @@
  * Direct Line WebSocket) plus Web Chat's own Markdown renderer (links in the bot's messages,
  * sanitised). Left out, compared with the full bundle on the npm package: Adaptive Cards (the bot
  * sends none to this channel), speech, the Direct Line App Service extension and old-browser
- * polyfills (Promise, URLSearchParams), and Web Chat's UI strings for languages this project does
+ * polyfills (Promise, URLSearchParams), the CSS parser of sanitize-html (Web Chat allows no style
+ * attributes), and Web Chat's UI strings for languages this project does
  * not have. `npm run bench` prints what each option costs.
  */
 import { createHash } from 'node:crypto';
@@ -16,7 +17,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 3; // bump when the build below changes
+const BUNDLE_FORMAT = 4; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -48,7 +49,7 @@ function keptLocales(languages: string[]): string[] {
 }
 
 /** The esbuild plugin that makes the package's modules bundle to what the page needs, and no more. */
-function webchatPlugin(languages: string[]): Plugin {
+export function webchatPlugin(languages: string[]): Plugin {
   const modules = join(PROJECT_ROOT, 'node_modules');
   const api = join(packageDir('botframework-webchat-api'), 'src');
   const keep = new Set([...keptLocales(languages), 'overrides']);
@@ -72,10 +73,14 @@ function webchatPlugin(languages: string[]): Plugin {
       // Direct Line over HTTP and WebSocket only: no App Service extension (botframework-streaming), no IE polyfills.
       build.onResolve({ filter: /^\.\/directLineStreaming$/ }, (args) => (args.importer.includes('botframework-directlinejs') ? { path: 'directLineStreaming', namespace: 'tonder-stub' } : undefined));
       build.onResolve({ filter: /^(core-js\/features\/promise|url-search-params-polyfill)$/ }, (args) => (args.importer.includes('botframework-directlinejs') ? { path: 'empty', namespace: 'tonder-stub' } : undefined));
-      build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({
-        contents: args.path === 'empty' ? '' : 'export class DirectLineStreaming { constructor() { throw new Error("Direct Line App Service extension is not in this build of Web Chat"); } }',
-        loader: 'js',
-      }));
+      // sanitize-html parses style attributes with postcss; Web Chat allows none, and a parse that throws drops the attribute.
+      build.onResolve({ filter: /^postcss$/ }, (args) => (/sanitize-html/.test(args.importer) ? { path: 'postcss', namespace: 'tonder-stub' } : undefined));
+      const stubs: Record<string, string> = {
+        empty: '',
+        directLineStreaming: 'export class DirectLineStreaming { constructor() { throw new Error("Direct Line App Service extension is not in this build of Web Chat"); } }',
+        postcss: 'export function parse() { throw new Error("no CSS parser in this build"); }',
+      };
+      build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
     },
   };
 }
