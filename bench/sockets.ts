@@ -74,6 +74,9 @@ export interface SocketResult {
   p50: number;
   p99: number;
   max: number;
+  /** Until the POST itself was answered (after the bot's turn). */
+  postP50: number;
+  postP99: number;
   errors: number;
   rssPerSocket: number;
   heapPerSocket: number;
@@ -98,6 +101,7 @@ export async function socketBench(target: Target, sockets: number): Promise<Sock
   const heapAfter = await heapUsed(target.url);
 
   const latencies: number[] = [];
+  const postLatencies: number[] = [];
   let errors = 0;
   let next = 0;
   const worker = async () => {
@@ -115,6 +119,8 @@ export async function socketBench(target: Target, sockets: number): Promise<Sock
         body: JSON.stringify({ type: 'message', from: { id: c.userId }, text, locale: 'da' }),
       });
       await res.text();
+      postLatencies.push(performance.now() - started);
+      if (process.env.BENCH_DEBUG && performance.now() - started > 50) process.stderr.write(`slow post #${i} "${text}" turn ${c.turns}: ${(performance.now() - started).toFixed(0)} ms\n`);
       if (!res.ok) {
         errors++;
         c.waiting = undefined;
@@ -130,13 +136,16 @@ export async function socketBench(target: Target, sockets: number): Promise<Sock
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   for (const c of conversations) c.socket?.close();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  postLatencies.sort((a, b) => a - b);
+  const pct = (p: number, list = latencies) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
   return {
     sockets,
     posts: latencies.length,
     p50: pct(50),
     p99: pct(99),
     max: latencies[latencies.length - 1] ?? NaN,
+    postP50: pct(50, postLatencies),
+    postP99: pct(99, postLatencies),
     errors,
     rssPerSocket: (rssAfter - rssBefore) / sockets,
     heapPerSocket: (heapAfter - heapBefore) / sockets,

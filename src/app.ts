@@ -99,14 +99,25 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     adapter,
     bot,
     server: http.server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      // Warm first, then listen: no request (readiness probe included) reaches a cold process.
+      if (config.warmUpTurns > 0) {
+        try {
+          for (const channel of channels) {
+            if (channel.warmUp) log.info({ channel: channel.name, ...(await channel.warmUp()) }, 'warmed up');
+          }
+        } catch (err) {
+          log.warn({ err }, 'warm-up failed; listening anyway');
+        }
+      }
+      return new Promise<number>((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
           http.server.off('error', reject);
           resolve(http.server.address().port);
         });
-      }),
+      });
+    },
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));

@@ -30,6 +30,8 @@ export interface Config {
   localesDir: string | undefined;
   /** How long SIGTERM waits for turns in flight before closing anyway. */
   shutdownGraceMs: number;
+  /** Turns per language the service runs on itself before it listens (0: none), so no user meets a cold process. */
+  warmUpTurns: number;
   /** Bot Framework credentials: all unset means local mode (Emulator, tests), no authentication. */
   microsoftApp: {
     appId: string | undefined;
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
     dialogsDir: text(env, 'DIALOGS_DIR'),
     localesDir,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
+    warmUpTurns: integer(env, 'WARMUP_TURNS', 4, 0, 20),
     microsoftApp: { appId, appPassword, appType, tenantId },
     directLine: loadDirectLineConfig(env, production),
     clu: loadCluConfig(env),

@@ -29,5 +29,7 @@ export interface SelfHostedChannel {
   eraseConversation(context: TurnContext): Promise<void>;
   /** Turns of this channel being processed right now (graceful shutdown waits for them). */
   inFlight(): number;
+  /** A few whole turns through the channel before the service listens (after register), so no user meets a cold process. */
+  warmUp?(): Promise<{ turns: number; ms: number }>;
   close(): Promise<void>;
 }

@@ -11,7 +11,8 @@ const ROOT = join(__dirname, '..', '..');
 /** Environment for a test server: local mode, quiet logs, a free port. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   // Tests pin Danish and English unless they ask for more, so their expectations do not change when a language is added.
-  return { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', ENABLED_LOCALES: 'da,en', ...overrides };
+  // No warm-up turns (WARMUP_TURNS) unless a test asks: they would only slow every start.
+  return { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', LOG_PRETTY: 'false', ENABLED_LOCALES: 'da,en', WARMUP_TURNS: '0', ...overrides };
 }
 
 /** The real app in this process, listening on a free port. */

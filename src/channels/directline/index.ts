@@ -8,7 +8,7 @@ import type { Metrics } from '../../metrics';
 import { createRedisClient } from '../../state/redisStore';
 import type { DirectLineLog } from './activityLog';
 import { DirectLineChannel } from './channel';
-import { SelfHostedConnector } from './connector';
+import { CONNECTOR_PATH, SelfHostedConnector } from './connector';
 import { registerConnectorRoutes } from './connectorRoutes';
 import { logBotActivity } from './botReplies';
 import { MemoryActivityLog } from './memoryActivityLog';
@@ -18,7 +18,8 @@ import { attachStream } from './stream';
 import { CHANNEL_ID_DIRECTLINE } from './limits';
 import { DirectLineTokens, randomTokenSecret } from './tokens';
 import { registerTokenSource } from './tokenEndpoint';
-import { registerWebPage } from './webPage';
+import { pageLocales, registerWebPage } from './webPage';
+import { warmUpChannel } from './warmUp';
 
 export interface DirectLine {
   /** The log of every conversation of the channel (memory or Redis). */
@@ -85,8 +86,11 @@ export interface DirectLineDeps {
 
 const OWN_PATHS = /^\/(v3\/directline|api\/directline|directline\/)/;
 
-/** Registers the web chat page, the token source, Direct Line 3.0 and its connector endpoints. */
-export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
+/**
+ * Registers the web chat page, the token source, Direct Line 3.0 and its connector endpoints;
+ * returns the warm-up to run before the service listens (warmUp.ts).
+ */
+export function registerDirectLine(server: Server, deps: DirectLineDeps): { warmUp(): Promise<{ turns: number; ms: number }> } {
   const { directLine, config, log } = deps;
   const botId = config.microsoftApp.appId ?? 'bot';
   const channel = new DirectLineChannel({
@@ -119,14 +123,27 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
       callback();
     });
   }
+
+  return {
+    warmUp: () =>
+      warmUpChannel(channel, directLine.log, {
+        languages: pageLocales(config.enabledLocales),
+        turnsPerLanguage: config.warmUpTurns,
+        serviceUrl: config.directLine.serviceUrl ?? `http://127.0.0.1${CONNECTOR_PATH}`,
+      }),
+  };
 }
 
 /** Direct Line as one of the service's self-hosted channels (see src/channels/selfHosted.ts). */
 export function directLineChannel(directLine: DirectLine, config: Config): SelfHostedChannel {
+  let warmUp: (() => Promise<{ turns: number; ms: number }>) | undefined;
   return {
     name: 'directline',
     connectorFor: directLine.connectorFor,
-    register: (server, deps) => registerDirectLine(server, { directLine, config, ...deps }),
+    register: (server, deps) => {
+      ({ warmUp } = registerDirectLine(server, { directLine, config, ...deps }));
+    },
+    warmUp: async () => (warmUp ? warmUp() : { turns: 0, ms: 0 }),
     eraseConversation: async (ctx) => {
       if (ctx.activity.channelId === CHANNEL_ID_DIRECTLINE && ctx.activity.conversation?.id) await directLine.log.eraseHistory(ctx.activity.conversation.id);
     },
