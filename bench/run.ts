@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
 import { startTestRedis } from '../test/support/redisServer';
 import { startTarget, type Target } from './target';
@@ -305,12 +306,15 @@ const SECTIONS: Record<string, () => Promise<void> | void> = { turns: turnsSecti
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  // Figures on a shared machine mean little without how busy it was.
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`bench ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs, load average ${load()} (1, 5, 15 min)`);
   for (const name of only) {
     const section = SECTIONS[name];
     if (!section) throw new Error(`BENCH_ONLY: no section "${name}" (there are ${Object.keys(SECTIONS).join(', ')})`);
     const started = Date.now();
     await section();
-    process.stderr.write(`bench section ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(`bench section ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${load()}\n`);
   }
 }
 
