@@ -4,7 +4,7 @@
  * the transcript, send box, suggested actions, its accessibility and right-to-left support, the
  * Direct Line WebSocket) plus Web Chat's own Markdown renderer (links in the bot's messages,
  * sanitised). Left out, compared with the full bundle on the npm package: Adaptive Cards (the bot
- * sends none to this channel), speech, the Direct Line App Service extension and old-browser
+ * sends them only to Teams), speech, the Direct Line App Service extension and old-browser
  * polyfills (Promise, URLSearchParams), the CSS parser of sanitize-html (Web Chat allows no style
  * attributes), and Web Chat's UI strings for languages this project does
  * not have. `npm run bench` prints what each option costs.
