@@ -9,7 +9,8 @@ import { createAdapter } from './bot/adapter';
 import { createHttpServer } from './server/httpServer';
 import type { ConversationStore } from './state/conversationStore';
 import { MemoryStore } from './state/memoryStore';
-import { RedisStore, createRedisClient } from './state/redisStore';
+import { RedisStore } from './state/redisStore';
+import { createRedisClient, usesRedis } from './infra/redis';
 import { TurnScopedStorage } from './state/turnSerializer';
 import { loadGraph } from './paths/graph';
 import { createDirectLine, directLineChannel } from './channels/directline';
@@ -33,8 +34,8 @@ export interface App {
 
 export function createStore(config: Config, metrics: Metrics, log: Logger): ConversationStore {
   const ttlMs = config.stateTtlSeconds * 1000;
-  if (!config.redisUrl) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
-  return new RedisStore(createRedisClient(config.redisUrl, log), {
+  if (!usesRedis(config)) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
+  return new RedisStore(createRedisClient(config, log), {
     prefix: config.redisKeyPrefix,
     ttlMs,
     onRoundTrip: (op, seconds) => metrics.storeLatency.observe({ store: 'redis', op }, seconds),

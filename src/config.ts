@@ -12,6 +12,8 @@ export interface Config {
   host: string;
   /** Unset: embedded in-memory store (one process only). */
   redisUrl: string | undefined;
+  /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES); set: every part uses ioredis' Cluster client instead of REDIS_URL. */
+  redisClusterNodes: string[] | undefined;
   redisKeyPrefix: string;
   /** How long a conversation's state is kept after its last turn. */
   stateTtlSeconds: number;
@@ -19,6 +21,10 @@ export interface Config {
   turnLockTtlMs: number;
   /** How long a turn waits for a busy conversation before it gives up politely. */
   turnLockWaitMs: number;
+  /** The turn lock's lease: the live holder renews it while the turn runs, so a dead holder's lock expires this long after its last renewal. */
+  turnLockLeaseMs: number;
+  /** A retried activity (same activity.id) within this window is applied once; 0: no de-duplication. */
+  turnDedupSeconds: number;
   maxBodyBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logPretty: boolean;
@@ -136,6 +142,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL', redisUrl);
   }
+  const clusterNodes = text(env, 'REDIS_CLUSTER_NODES')?.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  for (const node of clusterNodes ?? []) {
+    if (!/^(rediss?:\/\/\S+|\[?[^\s/\]]+\]?:\d{1,5})$/.test(node)) throw new ConfigError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port (or redis:// / rediss:// URLs)', node);
+  }
+  if (clusterNodes?.length && redisUrl !== undefined) {
+    throw new ConfigError('REDIS_URL', 'unset when REDIS_CLUSTER_NODES is set (one Redis for all state)', redisUrl);
+  }
   const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX') ?? 'tib:';
   if (/[{}\s]/.test(redisKeyPrefix) || redisKeyPrefix.length > 64) {
     throw new ConfigError('REDIS_KEY_PREFIX', 'up to 64 characters without spaces or braces', redisKeyPrefix);
@@ -170,10 +183,13 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3978, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     redisUrl,
+    redisClusterNodes: clusterNodes?.length ? clusterNodes : undefined,
     redisKeyPrefix,
     stateTtlSeconds: integer(env, 'STATE_TTL_DAYS', 30, 1, 3650) * 86400,
     turnLockTtlMs: integer(env, 'TURN_LOCK_TTL_MS', 30_000, 100, 600_000),
     turnLockWaitMs: integer(env, 'TURN_LOCK_WAIT_MS', 10_000, 0, 600_000),
+    turnLockLeaseMs: integer(env, 'TURN_LOCK_LEASE_MS', 3000, 300, 600_000),
+    turnDedupSeconds: integer(env, 'TURN_DEDUP_SECONDS', 600, 0, 86_400),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 262_144, 1024, 10_485_760),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: bool(env, 'LOG_PRETTY', !production && process.stdout.isTTY === true),

@@ -1,5 +1,6 @@
 import { ConfigError, isLocalMode, loadConfig } from './config';
 import { createApp } from './app';
+import { usesRedis } from './infra/redis';
 
 async function main(): Promise<void> {
   let config;
@@ -14,8 +15,8 @@ async function main(): Promise<void> {
   }
   const app = createApp(config);
   const { log } = app;
-  if (!config.redisUrl) {
-    log.warn('REDIS_URL is not set: using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
+  if (!usesRedis(config)) {
+    log.warn('neither REDIS_URL nor REDIS_CLUSTER_NODES is set: using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
   }
   if (isLocalMode(config)) log.info('no MicrosoftAppId: local mode, requests are not authenticated (Emulator, tests)');
 

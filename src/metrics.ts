@@ -39,6 +39,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly duplicateTurns = new Counter({
+    name: 'bot_turn_duplicates_total',
+    help: 'Retried activities (same activity.id) whose turn was already committed: answered from its record, not applied again.',
+    registers: [this.registry],
+  });
+
   readonly stateMisses = new Counter({
     name: 'bot_state_prefetch_misses_total',
     help: 'State reads in a turn that the turn start did not prefetch (each costs an extra round trip).',

@@ -69,8 +69,11 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
   adapter.use(
     new TurnSerializer(deps.store, {
       lockTtlMs: config.turnLockTtlMs,
+      leaseMs: config.turnLockLeaseMs,
       maxWaitMs: config.turnLockWaitMs,
+      dedupWindowMs: config.turnDedupSeconds * 1000,
       onWait: () => metrics.lockWaits.inc(),
+      onDuplicate: () => metrics.duplicateTurns.inc(),
     }),
   );
   for (const middleware of deps.channelMiddleware ?? []) adapter.use(middleware);

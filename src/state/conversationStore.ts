@@ -13,17 +13,31 @@ export interface ConversationStore extends Storage {
   /**
    * Takes the lock `lock.tag` for `lock.ttlMs` if it is free (or already ours) and, in the same
    * step, reads `keys` and restarts their retention time. When the lock is held by someone else,
-   * nothing is read and `retryInMs` says how long it is still held.
+   * nothing is read and `retryInMs` says how long it is still held. When `lock.activityId` is set
+   * and a turn with that id has already been committed in this conversation (within its window),
+   * the lock is not taken and the result says `duplicate`, with the answer recorded for it.
+   * Keys the lock's owner does not own (the user's) are read beside it, on their own slot.
    */
   acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult>;
 
   /**
    * Applies `changes` (a value of `null` deletes the key) and releases the lock, in one step.
-   * Rejects with `EtagConflictError` if any change carries an eTag that is neither `'*'` nor the
-   * stored one, and with `LockLostError` if the lock is no longer ours; in both cases nothing is
-   * written.
+   * Every key must belong to the lock's owner (`ownerTag(key) === lock.tag`). Rejects with
+   * `EtagConflictError` if any change carries an eTag that is neither `'*'` nor the stored one,
+   * and with `LockLostError` if the lock is no longer ours; in both cases nothing is written.
+   * With `record`, the turn `lock.activityId` is remembered as done for `record.windowMs`.
    */
-  writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>): Promise<void>;
+  writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void>;
+
+  /** Renews the lock for another `lock.ttlMs` if it is still ours; false if it is not. */
+  extend(lock: TurnLock): Promise<boolean>;
+
+  /**
+   * Compare-and-set of one key: writes `item` (`null` deletes) only if the stored item's eTag is
+   * `expected` (`undefined`: only if there is none). Otherwise writes nothing and returns what is
+   * stored now, so the caller can merge and try again without another read.
+   */
+  replaceIf(key: string, expected: string | undefined, item: StoreItem | null): Promise<ReplaceResult>;
 
   /** Round-trip time to the store, in milliseconds (readiness checks). */
   ping(): Promise<number>;
@@ -36,10 +50,32 @@ export interface TurnLock {
   tag: string;
   /** The holder's random token: only the holder can extend or release the lock. */
   token: string;
+  /** The lease: the lock expires this long after it was taken or last extended. */
   ttlMs: number;
+  /** The turn's activity id, when turns are de-duplicated. */
+  activityId?: string;
 }
 
-export type AcquireResult = { acquired: true; items: StoreItems } | { acquired: false; retryInMs: number };
+/** What is remembered of a committed turn, for a retry of the same activity. */
+export interface TurnRecord {
+  windowMs: number;
+  /** The answer sent in the HTTP response (expectReplies), as JSON; a retry gets it again. */
+  replies?: string;
+  /** Forget what earlier turns recorded (the conversation's data was erased). */
+  forgetEarlier?: boolean;
+}
+
+export type AcquireResult =
+  | { acquired: true; items: StoreItems }
+  | { acquired: false; retryInMs: number; duplicate?: undefined }
+  | { acquired: false; duplicate: true; replies: string | undefined };
+
+export type ReplaceResult = { written: true } | { written: false; current: StoreItem | undefined };
+
+/** Longest activity id that is de-duplicated (longer ids run without it). */
+export const MAX_DEDUP_ID_LENGTH = 256;
+/** Most turns remembered per conversation within the window. */
+export const MAX_RECORDED_TURNS = 200;
 
 export class EtagConflictError extends Error {
   constructor(readonly key: string) {

@@ -2,7 +2,10 @@ import type { StoreItem, StoreItems } from 'botbuilder';
 import {
   type AcquireResult,
   type ConversationStore,
+  type ReplaceResult,
   type TurnLock,
+  type TurnRecord,
+  MAX_RECORDED_TURNS,
   EtagConflictError,
   LockLostError,
   changeList,
@@ -12,6 +15,7 @@ import {
   keyList,
   newEtag,
 } from './conversationStore';
+import { ownerTag } from './stateKeys';
 
 interface Entry {
   value: string;
@@ -27,6 +31,8 @@ export class MemoryStore implements ConversationStore {
   readonly kind = 'memory' as const;
   private readonly items = new Map<string, Entry>();
   private readonly locks = new Map<string, Entry>();
+  /** Per conversation: committed turns' activity ids → when they are forgotten, and their recorded answer. */
+  private readonly done = new Map<string, Map<string, { expiresAt: number; replies?: string }>>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: { ttlMs: number; sweepEveryMs?: number }) {
@@ -61,6 +67,10 @@ export class MemoryStore implements ConversationStore {
     const now = Date.now();
     const holder = this.live(this.locks, lock.tag);
     if (holder && holder.value !== lock.token) return { acquired: false, retryInMs: Math.max(1, holder.expiresAt - now) };
+    if (lock.activityId) {
+      const turn = this.done.get(lock.tag)?.get(lock.activityId);
+      if (turn && turn.expiresAt > now) return { acquired: false, duplicate: true, replies: turn.replies };
+    }
     this.locks.set(lock.tag, { value: lock.token, expiresAt: now + lock.ttlMs });
     const items: StoreItems = {};
     for (const key of keys) {
@@ -72,11 +82,46 @@ export class MemoryStore implements ConversationStore {
     return { acquired: true, items };
   }
 
-  async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>): Promise<void> {
+  async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void> {
     await tick();
+    const foreign = Object.keys(changes).find((key) => ownerTag(key) !== lock.tag);
+    if (foreign) throw new Error(`Storage: "${foreign}" does not belong to "${lock.tag}"; write it with replaceIf.`);
     if (this.live(this.locks, lock.tag)?.value !== lock.token) throw new LockLostError(lock.tag);
     this.apply(new Map(Object.entries(changes)));
+    if (record?.forgetEarlier) this.done.delete(lock.tag);
+    if (record && lock.activityId) this.remember(lock.tag, lock.activityId, record);
     this.locks.delete(lock.tag);
+  }
+
+  async extend(lock: TurnLock): Promise<boolean> {
+    await tick();
+    const holder = this.live(this.locks, lock.tag);
+    if (holder?.value !== lock.token) return false;
+    holder.expiresAt = Date.now() + lock.ttlMs;
+    return true;
+  }
+
+  async replaceIf(key: string, expected: string | undefined, item: StoreItem | null): Promise<ReplaceResult> {
+    await tick();
+    const current = this.live(this.items, key);
+    const same = expected === undefined ? !current : current?.value.startsWith(`${expected}\n`) === true;
+    if (!same) return { written: false, current: current ? decodeItem(key, current.value) : undefined };
+    if (item === null) this.items.delete(key);
+    else this.items.set(key, { value: encodeItem(item, newEtag()), expiresAt: Date.now() + this.options.ttlMs });
+    return { written: true };
+  }
+
+  private remember(tag: string, activityId: string, record: TurnRecord): void {
+    const now = Date.now();
+    let turns = this.done.get(tag);
+    if (!turns) this.done.set(tag, (turns = new Map()));
+    for (const [id, turn] of turns) if (turn.expiresAt <= now) turns.delete(id);
+    // Oldest first (insertion order): drop the oldest beyond the cap.
+    for (const id of turns.keys()) {
+      if (turns.size < MAX_RECORDED_TURNS) break;
+      turns.delete(id);
+    }
+    turns.set(activityId, { expiresAt: now + record.windowMs, ...(record.replies ? { replies: record.replies } : {}) });
   }
 
   async ping(): Promise<number> {
@@ -120,6 +165,10 @@ export class MemoryStore implements ConversationStore {
     const now = Date.now();
     for (const map of [this.items, this.locks]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+    }
+    for (const [tag, turns] of this.done) {
+      for (const [id, turn] of turns) if (turn.expiresAt <= now) turns.delete(id);
+      if (turns.size === 0) this.done.delete(tag);
     }
   }
 }

@@ -1,13 +1,36 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import type { Middleware, Storage, StoreItem, StoreItems, TurnContext } from 'botbuilder';
-import { type ConversationStore, type TurnLock, EtagConflictError, expectedEtag, keyList, changeList } from './conversationStore';
-import { conversationTag, turnStateKeys } from './stateKeys';
+import { type Activity, DeliveryModes, type Middleware, type Storage, type StoreItem, type StoreItems, type TurnContext } from 'botbuilder';
+import {
+  type ConversationStore,
+  type TurnLock,
+  type TurnRecord,
+  EtagConflictError,
+  MAX_DEDUP_ID_LENGTH,
+  expectedEtag,
+  keyList,
+  changeList,
+} from './conversationStore';
+import { conversationTag, ownerTag, turnStateKeys } from './stateKeys';
+import { mergeState, withoutEtag } from './mergeState';
 
 /** What one turn has read and what it will write, held while the turn runs. */
 class TurnScope {
   readonly writes: Record<string, StoreItem | null> = {};
-  constructor(readonly items: StoreItems, readonly prefetched: Set<string>) {}
+  /**
+   * What the turn read of keys outside its conversation (the user's), as read: the base of the
+   * three-way merge when the turn changed them (botbuilder mutates the objects it was given).
+   */
+  readonly base = new Map<string, StoreItem | undefined>();
+  constructor(readonly tag: string, readonly items: StoreItems, readonly prefetched: Set<string>) {
+    for (const key of prefetched) this.snapshot(key);
+  }
+
+  snapshot(key: string): void {
+    if (ownerTag(key) === this.tag) return;
+    const item = this.items[key];
+    this.base.set(key, item ? (JSON.parse(JSON.stringify(item)) as StoreItem) : undefined);
+  }
 }
 
 const currentTurn = new AsyncLocalStorage<TurnScope>();
@@ -53,6 +76,7 @@ export class TurnScopedStorage implements Storage {
       for (const key of missing) {
         scope.prefetched.add(key);
         if (fetched[key]) items[key] = scope.items[key] = fetched[key];
+        scope.snapshot(key);
       }
     }
     return items;
@@ -79,26 +103,50 @@ export class TurnScopedStorage implements Storage {
 }
 
 export interface TurnSerializerOptions {
+  /** The longest a live turn may hold its conversation (the lease is renewed until then). */
   lockTtlMs: number;
+  /** The lock's lease: renewed every third of it while the turn runs; a dead holder's lock expires within it. */
+  leaseMs?: number;
   maxWaitMs: number;
+  /** Retries of a committed activity (same activity.id) within this window are not applied again; 0: off. */
+  dedupWindowMs?: number;
   onWait?: () => void;
+  /** A retried activity was answered from the record of its first, committed turn. */
+  onDuplicate?: () => void;
 }
+
+/** Largest recorded answer (expectReplies) a retry gets again; a larger one is answered with none. */
+const MAX_RECORDED_REPLIES_CHARS = 64 * 1024;
+/** Attempts to merge a turn's change into user state that others keep changing. */
+const MERGE_ATTEMPTS = 20;
 
 /**
  * Middleware that applies the turns of one conversation one after the other, across processes,
- * in two store round trips: one that takes the conversation's lock and reads the turn's state,
- * and one that writes the turn's changes and releases the lock. Inside one process, turns of a
- * conversation queue locally first, so only one of them at a time asks the store.
+ * in two store round trips: one that takes the conversation's lock and reads the turn's state
+ * (the user's state read beside it), and one that writes the turn's changes and releases the
+ * lock. Inside one process, turns of a conversation queue locally first, so only one of them at a
+ * time asks the store.
+ *
+ * - The lock is a short lease that the turn renews while it runs (up to `lockTtlMs`), so a
+ *   crashed instance blocks its conversations for at most one lease.
+ * - The user's state is shared by the user's conversations, which do not share a lock: a turn
+ *   that changed it merges its change into what is stored now with compare-and-set (before its
+ *   conversation's commit, so an answer the user was told is saved is saved).
+ * - A retry of an activity whose turn was committed (same `activity.id`, within the window) is
+ *   not applied again: it gets the recorded answer (expectReplies) or an empty 200.
  */
 export class TurnSerializer implements Middleware {
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly leaseMs: number;
 
-  constructor(private readonly store: ConversationStore, private readonly options: TurnSerializerOptions) {}
+  constructor(private readonly store: ConversationStore, private readonly options: TurnSerializerOptions) {
+    this.leaseMs = Math.min(options.leaseMs ?? options.lockTtlMs, options.lockTtlMs);
+  }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const tag = conversationTag(context.activity);
     if (!tag) return next();
-    await this.inOrder(tag, () => this.locked(tag, turnStateKeys(context.activity), next));
+    await this.inOrder(tag, () => this.locked(context, tag, turnStateKeys(context.activity), next));
   }
 
   /** Runs `work` after every earlier turn of `tag` in this process has finished. */
@@ -113,23 +161,33 @@ export class TurnSerializer implements Middleware {
     return run;
   }
 
-  private async locked(tag: string, keys: string[], next: () => Promise<void>): Promise<void> {
-    const lock: TurnLock = { tag, token: lockToken(), ttlMs: this.options.lockTtlMs };
+  private async locked(context: TurnContext, tag: string, keys: string[], next: () => Promise<void>): Promise<void> {
+    const id = context.activity.id;
+    const dedup = (this.options.dedupWindowMs ?? 0) > 0 && typeof id === 'string' && id !== '' && id.length <= MAX_DEDUP_ID_LENGTH;
+    const lock: TurnLock = { tag, token: lockToken(), ttlMs: this.leaseMs, ...(dedup ? { activityId: id } : {}) };
     const started = Date.now();
     let delay = 2;
     for (;;) {
       const result = await this.store.acquireAndRead(lock, keys);
       if (result.acquired) {
-        const scope = new TurnScope(result.items, new Set(keys));
-        let failed = false;
+        const scope = new TurnScope(tag, result.items, new Set(keys));
+        const heartbeat = this.keepAlive(lock);
+        let committed = false;
         try {
           await currentTurn.run(scope, next);
-        } catch (err) {
-          failed = true;
-          throw err;
+          await this.commit(context, lock, scope, dedup);
+          committed = true;
         } finally {
+          heartbeat.stop();
           // A failed turn writes nothing but still releases the lock.
-          await this.store.writeAndRelease(lock, failed ? {} : scope.writes);
+          if (!committed) await this.store.writeAndRelease(lock, {}).catch(noop);
+        }
+        return;
+      }
+      if (result.duplicate) {
+        this.options.onDuplicate?.();
+        if (context.activity.deliveryMode === DeliveryModes.ExpectReplies && result.replies) {
+          context.bufferedReplyActivities.push(...(JSON.parse(result.replies) as Partial<Activity>[]));
         }
         return;
       }
@@ -140,6 +198,74 @@ export class TurnSerializer implements Middleware {
       await sleep(pause + Math.random() * pause * 0.5);
       delay = Math.min(delay * 2, 50);
     }
+  }
+
+  /** The user's (and any other owner's) changes first, merged; then the conversation's, with the lock released. */
+  private async commit(context: TurnContext, lock: TurnLock, scope: TurnScope, dedup: boolean): Promise<void> {
+    const own: Record<string, StoreItem | null> = {};
+    const others: [string, StoreItem | null][] = [];
+    for (const [key, item] of Object.entries(scope.writes)) {
+      if (ownerTag(key) === lock.tag) own[key] = item;
+      else others.push([key, item]);
+    }
+    await Promise.all(others.map(([key, item]) => this.mergeInto(key, item, scope)));
+    let record: TurnRecord | undefined;
+    if (dedup) {
+      record = { windowMs: this.options.dedupWindowMs!, forgetEarlier: Object.values(own).some((item) => item === null) };
+      if (context.activity.deliveryMode === DeliveryModes.ExpectReplies) {
+        const replies = JSON.stringify(context.bufferedReplyActivities);
+        if (replies.length <= MAX_RECORDED_REPLIES_CHARS) record.replies = replies;
+      }
+    }
+    await this.store.writeAndRelease(lock, own, record);
+  }
+
+  /**
+   * Writes a turn's change to a key its conversation's lock does not guard (the user's state):
+   * compare-and-set against what the turn read; when another conversation changed it meanwhile,
+   * this turn's change is merged into the newer value and set again.
+   */
+  private async mergeInto(key: string, item: StoreItem | null, scope: TurnScope): Promise<void> {
+    // "Delete my data" wins over any change.
+    if (item === null) return this.store.delete([key]);
+    const mine = withoutEtag(item);
+    if (!scope.base.has(key)) return this.store.write({ [key]: { ...mine, eTag: '*' } });
+    const base = withoutEtag(scope.base.get(key));
+    let expected = scope.base.get(key)?.eTag;
+    let value = mine as StoreItem;
+    for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+      const result = await this.store.replaceIf(key, expected, value);
+      if (result.written) return;
+      expected = result.current?.eTag;
+      value = (mergeState(base, mine, withoutEtag(result.current)) ?? {}) as StoreItem;
+    }
+    throw new EtagConflictError(key);
+  }
+
+  /** Renews the lease every third of it while the turn runs, until the turn has held it for `lockTtlMs`. */
+  private keepAlive(lock: TurnLock): { stop(): void } {
+    const until = Date.now() + this.options.lockTtlMs;
+    const every = Math.max(50, Math.floor(this.leaseMs / 3));
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      if (stopped || Date.now() + every > until) return;
+      timer = setTimeout(beat, every);
+      timer.unref();
+    };
+    const beat = () => {
+      const ttlMs = Math.min(lock.ttlMs, Math.max(1, until - Date.now()));
+      this.store.extend({ ...lock, ttlMs }).then((ours) => {
+        if (ours) schedule();
+      }, schedule);
+    };
+    if (this.leaseMs < this.options.lockTtlMs) schedule();
+    return {
+      stop: () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      },
+    };
   }
 }
 

@@ -301,7 +301,7 @@ for (const impl of implementations) {
         }
         const second = await other.acquireAndRead(lock('ch/conversations/c1', 'b'), keys);
         expect(second.acquired).to.equal(false);
-        if (!second.acquired) expect(second.retryInMs).to.be.within(1, 5000);
+        if (!second.acquired && !second.duplicate) expect(second.retryInMs).to.be.within(1, 5000);
         await store.writeAndRelease(lock('ch/conversations/c1', 'a'), { 'ch/conversations/c1/': { turns: 4, eTag: '*' } });
         const third = await other.acquireAndRead(lock('ch/conversations/c1', 'b'), keys);
         expect(third.acquired).to.equal(true);
@@ -310,7 +310,7 @@ for (const impl of implementations) {
       });
 
       it('writes nothing when the lock was lost, and deletes with null', async () => {
-        await store.write({ 'ch/conversations/c2/': { v: 1 }, 'ch/users/u2/': { v: 1 } });
+        await store.write({ 'ch/conversations/c2/': { v: 1 }, 'ch/conversations/c2/x': { v: 1 } });
         const turn = lock('ch/conversations/c2', 'a', 100);
         expect((await store.acquireAndRead(turn, ['ch/conversations/c2/'])).acquired).to.equal(true);
         await sleep(150);
@@ -318,17 +318,114 @@ for (const impl of implementations) {
         expect((await store.acquireAndRead(thief, ['ch/conversations/c2/'])).acquired).to.equal(true);
         let error: unknown;
         try {
-          await store.writeAndRelease(turn, { 'ch/conversations/c2/': { v: 2 }, 'ch/users/u2/': { v: 2 } });
+          await store.writeAndRelease(turn, { 'ch/conversations/c2/': { v: 2 }, 'ch/conversations/c2/x': { v: 2 } });
         } catch (err) {
           error = err;
         }
         expect(error).to.be.instanceOf(LockLostError);
-        const items = await store.read(['ch/conversations/c2/', 'ch/users/u2/']);
+        const items = await store.read(['ch/conversations/c2/', 'ch/conversations/c2/x']);
         expect(items['ch/conversations/c2/'].v).to.equal(1);
-        expect(items['ch/users/u2/'].v).to.equal(1);
+        expect(items['ch/conversations/c2/x'].v).to.equal(1);
 
-        await store.writeAndRelease(thief, { 'ch/conversations/c2/': null, 'ch/users/u2/': null });
-        expect(await store.read(['ch/conversations/c2/', 'ch/users/u2/'])).to.deep.equal({});
+        await store.writeAndRelease(thief, { 'ch/conversations/c2/': null, 'ch/conversations/c2/x': null });
+        expect(await store.read(['ch/conversations/c2/', 'ch/conversations/c2/x'])).to.deep.equal({});
+      });
+
+      it('refuses to write another owner\'s key (the user\'s) in a turn commit: one slot per script', async () => {
+        const turn = lock('ch/conversations/c5', 'a');
+        await store.acquireAndRead(turn, []);
+        let error: unknown;
+        await store.writeAndRelease(turn, { 'ch/conversations/c5/': { v: 1 }, 'ch/users/u5/': { v: 1 } }).catch((err) => (error = err));
+        expect((error as Error).message).to.contain('does not belong');
+        expect(await store.read(['ch/conversations/c5/', 'ch/users/u5/'])).to.deep.equal({});
+        await store.writeAndRelease(turn, {});
+      });
+
+      it('sets a key only if its eTag is still the one read (none: only if absent), and says what is there instead', async () => {
+        expect(await store.replaceIf('ch/users/u6/', undefined, { n: 1 })).to.deep.equal({ written: true });
+        const first = (await store.read(['ch/users/u6/']))['ch/users/u6/'];
+        const again = await store.replaceIf('ch/users/u6/', undefined, { n: 99 });
+        expect(again.written).to.equal(false);
+        if (!again.written) expect(again.current?.eTag).to.equal(first.eTag);
+        expect(await store.replaceIf('ch/users/u6/', first.eTag as string, { n: 2 })).to.deep.equal({ written: true });
+        const stale = await store.replaceIf('ch/users/u6/', first.eTag as string, { n: 3 });
+        expect(stale.written).to.equal(false);
+        if (!stale.written) expect(stale.current?.n).to.equal(2);
+        const now = (await store.read(['ch/users/u6/']))['ch/users/u6/'];
+        expect(await store.replaceIf('ch/users/u6/', now.eTag as string, null)).to.deep.equal({ written: true });
+        expect(await store.read(['ch/users/u6/'])).to.deep.equal({});
+        const gone = await store.replaceIf('ch/users/u6/', now.eTag as string, { n: 4 });
+        expect(gone).to.deep.equal({ written: false, current: undefined });
+      });
+
+      it('extends a lock only for its holder, so a live turn keeps a short lease', async () => {
+        const other = await twin();
+        const turn = lock('ch/conversations/c7', 'a', 200);
+        expect((await store.acquireAndRead(turn, [])).acquired).to.equal(true);
+        for (let i = 0; i < 3; i++) {
+          await sleep(100);
+          expect(await store.extend(turn)).to.equal(true);
+        }
+        expect((await other.acquireAndRead(lock('ch/conversations/c7', 'b'), [])).acquired).to.equal(false);
+        expect(await other.extend(lock('ch/conversations/c7', 'b', 200))).to.equal(false);
+        await sleep(260);
+        expect(await store.extend(turn)).to.equal(false);
+        const thief = lock('ch/conversations/c7', 'b');
+        expect((await other.acquireAndRead(thief, [])).acquired).to.equal(true);
+        await other.writeAndRelease(thief, {});
+      });
+
+      it('reads the user\'s key beside the conversation\'s lock and restarts its retention', async () => {
+        const short = await impl.make(400);
+        await short.store.write({ 'ch/users/u8/': { locale: 'en' } });
+        await sleep(250);
+        const turn = lock('ch/conversations/c8', 'a');
+        const read = await short.store.acquireAndRead(turn, ['ch/conversations/c8/', 'ch/users/u8/']);
+        expect(read.acquired && read.items['ch/users/u8/'].locale).to.equal('en');
+        await short.store.writeAndRelease(turn, {});
+        await sleep(250);
+        expect((await short.store.read(['ch/users/u8/']))['ch/users/u8/']?.locale).to.equal('en');
+        await short.store.close();
+      });
+
+      it('remembers a committed turn by its activity id: a retry is a duplicate with the recorded answer, within the window only', async () => {
+        const other = await twin();
+        const first = { ...lock('ch/conversations/c9', 'a'), activityId: 'act-1' };
+        expect((await store.acquireAndRead(first, ['ch/conversations/c9/'])).acquired).to.equal(true);
+        await store.writeAndRelease(first, { 'ch/conversations/c9/': { turns: 1 } }, { windowMs: 300, replies: '[{"text":"hi"}]' });
+        const retry = await other.acquireAndRead({ ...lock('ch/conversations/c9', 'b'), activityId: 'act-1' }, ['ch/conversations/c9/']);
+        expect(retry).to.deep.equal({ acquired: false, duplicate: true, replies: '[{"text":"hi"}]' });
+        // Not taken by the duplicate: the next turn gets the lock at once.
+        const next = { ...lock('ch/conversations/c9', 'c'), activityId: 'act-2' };
+        expect((await other.acquireAndRead(next, [])).acquired).to.equal(true);
+        await other.writeAndRelease(next, {}, { windowMs: 300 });
+        const retry2 = await store.acquireAndRead({ ...lock('ch/conversations/c9', 'd'), activityId: 'act-2' }, []);
+        expect(retry2).to.deep.equal({ acquired: false, duplicate: true, replies: undefined });
+        // Another conversation's activity with the same id is not a duplicate.
+        const elsewhere = { ...lock('ch/conversations/c10', 'e'), activityId: 'act-1' };
+        expect((await store.acquireAndRead(elsewhere, [])).acquired).to.equal(true);
+        await store.writeAndRelease(elsewhere, {});
+        await sleep(350);
+        const late = { ...lock('ch/conversations/c9', 'f'), activityId: 'act-1' };
+        expect((await store.acquireAndRead(late, [])).acquired).to.equal(true);
+        await store.writeAndRelease(late, {});
+      });
+
+      it('does not remember a turn released without a record (a failed turn may be retried)', async () => {
+        const failed = { ...lock('ch/conversations/c11', 'a'), activityId: 'act-x' };
+        expect((await store.acquireAndRead(failed, [])).acquired).to.equal(true);
+        await store.writeAndRelease(failed, {});
+        const retry = { ...lock('ch/conversations/c11', 'b'), activityId: 'act-x' };
+        expect((await store.acquireAndRead(retry, [])).acquired).to.equal(true);
+        await store.writeAndRelease(retry, {}, { windowMs: 60_000 });
+        const erase = { ...lock('ch/conversations/c11', 'c'), activityId: 'act-y' };
+        expect((await store.acquireAndRead(erase, [])).acquired).to.equal(true);
+        await store.writeAndRelease(erase, { 'ch/conversations/c11/': null }, { windowMs: 60_000, forgetEarlier: true });
+        // Erased: earlier turns are forgotten, the erasing turn itself is remembered.
+        expect((await store.acquireAndRead({ ...lock('ch/conversations/c11', 'd'), activityId: 'act-y' }, [])).acquired).to.equal(false);
+        const earlier = { ...lock('ch/conversations/c11', 'e'), activityId: 'act-x' };
+        expect((await store.acquireAndRead(earlier, [])).acquired).to.equal(true);
+        await store.writeAndRelease(earlier, {});
       });
 
       it('rejects a turn write with a stale eTag and writes nothing of that turn', async () => {

@@ -5,7 +5,7 @@ import type { Request, Response, Server } from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
-import { createRedisClient } from '../../state/redisStore';
+import { createRedisClient, usesRedis } from '../../infra/redis';
 import type { DirectLineLog } from './activityLog';
 import { DirectLineChannel } from './channel';
 import { CONNECTOR_PATH, SelfHostedConnector } from './connector';
@@ -39,8 +39,8 @@ export interface DirectLine {
 
 export function createDirectLineLog(config: Config, log: Logger): DirectLineLog {
   const ttlMs = config.stateTtlSeconds * 1000;
-  if (!config.redisUrl) return new MemoryActivityLog({ ttlMs });
-  return new RedisActivityLog(createRedisClient(config.redisUrl, log), { prefix: config.redisKeyPrefix, ttlMs });
+  if (!usesRedis(config)) return new MemoryActivityLog({ ttlMs });
+  return new RedisActivityLog(createRedisClient(config, log), { prefix: config.redisKeyPrefix, ttlMs });
 }
 
 /** The self-hosted Direct Line channel's parts that exist before the adapter (see registerDirectLine). */

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type Redis from 'ioredis';
+import { type RedisClient, duplicateClient } from '../../infra/redis';
 import { type ActivitySet, type ConversationRecord, type DirectLineLog, type RateCount, READ_LIMIT, UnknownConversationError } from './activityLog';
 
 /**
@@ -30,18 +30,20 @@ interface ScriptedRedis {
 /**
  * The Direct Line log in Redis, so any instance serves any conversation. Keys are
  * `<prefix>dl:{<conversationId>}:<part>` (one hash slot per conversation); new activities are
- * announced on the channel `<prefix>dl:{<conversationId>}:new`.
+ * announced on the channel `<prefix>dl:{<conversationId>}:new`. Works on a Redis Cluster as on one
+ * Redis: every script touches one conversation's keys (one slot), and the notification is classic
+ * pub/sub, which a Cluster delivers to subscribers on any node.
  */
 export class RedisActivityLog implements DirectLineLog {
   readonly kind = 'redis' as const;
-  private readonly client: Redis & ScriptedRedis;
-  private subscriber: Redis | undefined;
+  private readonly client: RedisClient & ScriptedRedis;
+  private subscriber: RedisClient | undefined;
   private readonly listeners = new Map<string, Set<() => void>>();
 
-  constructor(client: Redis, private readonly options: { prefix: string; ttlMs: number }) {
+  constructor(client: RedisClient, private readonly options: { prefix: string; ttlMs: number }) {
     client.defineCommand('tibDlAppend', { lua: APPEND });
     client.defineCommand('tibDlCount', { lua: COUNT });
-    this.client = client as Redis & ScriptedRedis;
+    this.client = client as RedisClient & ScriptedRedis;
   }
 
   private key(conversationId: string, part: string): string {
@@ -97,7 +99,7 @@ export class RedisActivityLog implements DirectLineLog {
   async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
     const channel = this.key(conversationId, 'new');
     if (!this.subscriber) {
-      this.subscriber = this.client.duplicate();
+      this.subscriber = duplicateClient(this.client);
       this.subscriber.on('error', () => undefined); // the main client reports outages
       this.subscriber.on('message', (ch: string) => {
         for (const l of this.listeners.get(ch) ?? []) l();
