@@ -38,7 +38,10 @@ export function createRedisClient(target: RedisTarget | string, log: Logger): Re
     client = new Cluster(
       nodes.map(({ host, port }) => ({ host, port })),
       {
-        enableAutoPipelining: true,
+        // Not on a Cluster: ioredis 6 groups a script defined with a variable number of keys by the
+        // slot of its first argument (the key count), so scripts on different slots would land in
+        // one pipeline and be refused. Commands still go out at once, each to its slot's node.
+        enableAutoPipelining: false,
         retryDelayOnFailover: FAILOVER_RETRY_MS,
         retryDelayOnClusterDown: FAILOVER_RETRY_MS,
         retryDelayOnTryAgain: FAILOVER_RETRY_MS,

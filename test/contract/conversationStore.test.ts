@@ -8,6 +8,9 @@ import { MemoryStore } from '../../src/state/memoryStore';
 import { RedisStore } from '../../src/state/redisStore';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { type RedisClient, createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
 
 /**
  * One contract for every ConversationStore: Bot Framework's storage semantics (the 11 behaviours
@@ -18,9 +21,13 @@ interface Implementation {
   name: string;
   /** A fresh, empty store; `ttlMs` is its retention. A second call with `shared` gives another client on the same data. */
   make(ttlMs?: number): Promise<{ store: ConversationStore; twin: () => Promise<ConversationStore>; corrupt(key: string, raw: string): Promise<void> }>;
+  /** Starts what the implementation needs, once. */
+  setup?(): Promise<void>;
 }
 
-const clients: Redis[] = [];
+const clients: RedisClient[] = [];
+let clusterNodes: string[] = [];
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
 
 const implementations: Implementation[] = [
   {
@@ -57,6 +64,30 @@ const implementations: Implementation[] = [
       };
     },
   },
+  {
+    name: 'RedisStore on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    async make(ttlMs = 60_000) {
+      const prefix = uniquePrefix('contract');
+      const open = () => {
+        const client = createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet);
+        clients.push(client);
+        return new RedisStore(client, { prefix, ttlMs });
+      };
+      const store = open();
+      return {
+        store,
+        twin: async () => open(),
+        corrupt: async (key, raw) => {
+          const client = createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet);
+          clients.push(client);
+          await client.set(store.redisKey(key), raw);
+        },
+      };
+    },
+  },
 ];
 
 after(async () => {
@@ -70,6 +101,11 @@ for (const impl of implementations) {
     let store: ConversationStore;
     let twin: () => Promise<ConversationStore>;
     let corrupt: (key: string, raw: string) => Promise<void>;
+
+    before(async function () {
+      this.timeout(60_000);
+      await impl.setup?.();
+    });
 
     beforeEach(async () => {
       ({ store, twin, corrupt } = await impl.make());

@@ -5,6 +5,9 @@ import { MemoryActivityLog } from '../../src/channels/directline/memoryActivityL
 import { RedisActivityLog } from '../../src/channels/directline/redisActivityLog';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
 
 /**
  * One contract for every Direct Line log (embedded memory and Redis): conversations, numbered
@@ -14,7 +17,12 @@ interface Implementation {
   name: string;
   /** A fresh log; `twin()` gives a second instance on the same data (the same object for memory). */
   make(ttlMs?: number): { log: DirectLineLog; twin(): DirectLineLog };
+  /** Starts what the implementation needs, once. */
+  setup?(): Promise<void>;
 }
+
+let clusterNodes: string[] = [];
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
 
 const opened: DirectLineLog[] = [];
 const implementations: Implementation[] = [
@@ -38,6 +46,21 @@ const implementations: Implementation[] = [
       return { log: open(), twin: open };
     },
   },
+  {
+    name: 'RedisActivityLog on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    make(ttlMs = 60_000) {
+      const prefix = uniquePrefix('dl');
+      const open = () => {
+        const log = new RedisActivityLog(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), { prefix, ttlMs });
+        opened.push(log);
+        return log;
+      };
+      return { log: open(), twin: open };
+    },
+  },
 ];
 
 let n = 0;
@@ -54,6 +77,10 @@ async function eventually(check: () => Promise<boolean>, what: string, ms = 5000
 
 for (const impl of implementations) {
   describe(`DirectLineLog contract: ${impl.name}`, () => {
+    before(async function () {
+      this.timeout(60_000);
+      await impl.setup?.();
+    });
     after(async () => {
       await Promise.all(opened.splice(0).map((l) => l.close()));
     });

@@ -1,5 +1,6 @@
 import { ensureWebAssets } from '../../src/web/assets';
 import { startTestRedis, type TestRedis } from './redisServer';
+import { stopTestRedisCluster } from './redisCluster';
 
 /**
  * Mocha root hooks: one throwaway Redis for the whole run. Test files get its URL from
@@ -20,6 +21,7 @@ export const mochaHooks = {
     redis = await startTestRedis();
   },
   async afterAll() {
+    await stopTestRedisCluster();
     await redis?.stop();
   },
 };
