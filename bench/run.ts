@@ -14,8 +14,9 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import Redis from 'ioredis';
+import Redis, { type Cluster } from 'ioredis';
 import { startTestRedis } from '../test/support/redisServer';
+import { startTestRedisCluster } from '../test/support/redisCluster';
 import { startTarget, type Target } from './target';
 import { bundleOptions, pageWeight, throttledLoad } from './page';
 import { socketBench } from './sockets';
@@ -36,6 +37,8 @@ interface Result {
   redisCommandsPerTurn: number | undefined;
   redisExecutedPerTurn: number | undefined;
   roundTripsPerTurn: number | undefined;
+  /** Of those, the user-state compare-and-set writes (only turns that changed the user's state pay them). */
+  userWritesPerTurn: number | undefined;
   errors: number;
 }
 
@@ -51,11 +54,12 @@ interface RedisCounts {
   executed: number;
 }
 
-async function redisCalls(redis: Redis | undefined): Promise<RedisCounts> {
+async function redisCalls(redis: Redis | Cluster | undefined): Promise<RedisCounts> {
   const counts = { sent: 0, executed: 0 };
   if (!redis) return counts;
-  const info = await redis.info('commandstats');
-  for (const match of info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
+  // A Cluster: the sum over its masters.
+  const infos = 'nodes' in redis ? await Promise.all(redis.nodes('master').map((n) => n.info('commandstats'))) : [await redis.info('commandstats')];
+  for (const match of infos.join('\n').matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
     if (/^(info|ping|config|memory|keys|strlen|scan|dbsize)$/.test(match[1])) continue;
     counts.executed += Number(match[2]);
     if (/^(evalsha|eval|mget)$/.test(match[1])) counts.sent += Number(match[2]);
@@ -64,17 +68,23 @@ async function redisCalls(redis: Redis | undefined): Promise<RedisCounts> {
 }
 
 /** Store round trips the server itself counted (its /metrics), so the figure is the client's view. */
-async function storeRoundTrips(url: string): Promise<number> {
+async function storeRoundTrips(url: string): Promise<{ total: number; userWrites: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
-  for (const match of text.matchAll(/^bot_store_operation_duration_seconds_count\{[^}]*store="redis"[^}]*\} (\d+)/gm)) total += Number(match[1]);
-  return total;
+  let userWrites = 0;
+  for (const match of text.matchAll(/^bot_store_operation_duration_seconds_count\{([^}]*store="redis"[^}]*)\} (\d+)/gm)) {
+    total += Number(match[2]);
+    if (/op="replace"/.test(match[1])) userWrites += Number(match[2]);
+  }
+  return { total, userWrites };
 }
 
+/** Activity ids unique across rounds (a repeated id within TURN_DEDUP_SECONDS would be answered as a retry). */
+let activityIds = 0;
 function activity(conversation: number, n: number, text: string): string {
   return JSON.stringify({
     type: 'message',
-    id: `a${n}`,
+    id: `a${n}-${(activityIds += 1)}`,
     text,
     channelId: 'directline',
     serviceUrl: 'http://127.0.0.1:9/unused',
@@ -145,17 +155,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(target: Target, concurrency: number, redis: Redis | undefined, turnsSoFar: Map<number, number>): Promise<Result> {
+async function measure(target: Target, concurrency: number, redis: Redis | Cluster | undefined, turnsSoFar: Map<number, number>): Promise<Result> {
   await load(target.url, concurrency, WARMUP, turnsSoFar);
   const cpuBefore = cpuTicks(target.pid);
   const callsBefore = await redisCalls(redis);
-  const tripsBefore = redis ? await storeRoundTrips(target.url) : 0;
+  const tripsBefore = redis ? await storeRoundTrips(target.url) : { total: 0, userWrites: 0 };
   const started = performance.now();
   const { latencies, errors, turns } = await load(target.url, concurrency, SECONDS, turnsSoFar);
   const elapsed = (performance.now() - started) / 1000;
   const cpuSeconds = (cpuTicks(target.pid) - cpuBefore) / CLOCK_TICKS;
   const calls = await redisCalls(redis);
-  const trips = redis ? (await storeRoundTrips(target.url)) - tripsBefore : 0;
+  const tripsAfter = redis ? await storeRoundTrips(target.url) : { total: 0, userWrites: 0 };
+  const trips = tripsAfter.total - tripsBefore.total;
   latencies.sort((a, b) => a - b);
   return {
     turnsPerSecond: turns / elapsed,
@@ -165,6 +176,7 @@ async function measure(target: Target, concurrency: number, redis: Redis | undef
     redisCommandsPerTurn: redis ? (calls.sent - callsBefore.sent) / turns : undefined,
     redisExecutedPerTurn: redis ? (calls.executed - callsBefore.executed) / turns : undefined,
     roundTripsPerTurn: redis ? trips / turns : undefined,
+    userWritesPerTurn: redis ? (tripsAfter.userWrites - tripsBefore.userWrites) / turns : undefined,
     errors,
   };
 }
@@ -182,14 +194,14 @@ async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: st
   let valueBytes = 0;
   for (const key of keys) {
     bytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-    valueBytes += await redis.strlen(key);
+    if ((await redis.type(key)) === 'string') valueBytes += await redis.strlen(key);
   }
   return { bytes: bytes / count, valueBytes: valueBytes / count };
 }
 
 function row(name: string, c: number, r: Result): string {
   const fixed = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
+  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)}${r.userWritesPerTurn ? ` (user CAS ${fixed(r.userWritesPerTurn)})` : ''} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
 }
 
 async function turnsSection(): Promise<void> {
@@ -235,6 +247,8 @@ async function turnsSection(): Promise<void> {
       console.log(`concurrency ${c}: this bot ÷ stock = ${ratio.toFixed(2)}× turns/s (per round: ${perRound.join(', ')}); CPU per turn ${(pick(`bot:${c}`).cpuMicrosPerTurn / pick(`baseline:${c}`).cpuMicrosPerTurn).toFixed(2)}× stock`);
     }
 
+    await clusterFigures(results, pick);
+
     const target = await startTarget('this bot, Redis', 'src/main.js', BOT_ENV);
     try {
       const size = await bytesPerIdleConversation(target, redis, prefix);
@@ -246,6 +260,40 @@ async function turnsSection(): Promise<void> {
   } finally {
     await redis.quit();
     await redisServer.stop();
+  }
+}
+
+/**
+ * The same load on a Redis Cluster (3 masters + 3 replicas on this machine, REDIS_CLUSTER_NODES),
+ * printed beside standalone Redis. One round, after the standalone rounds.
+ */
+async function clusterFigures(results: Map<string, Result[]>, pick: (key: string) => Result): Promise<void> {
+  const cluster = await startTestRedisCluster();
+  const client = cluster.client();
+  try {
+    const target = await startTarget('this bot, Redis Cluster', 'src/main.js', {
+      REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+      REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
+      DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+    });
+    try {
+      const turnsSoFar = new Map<number, number>();
+      console.log('\nRedis Cluster (3 masters + 3 replicas, loopback) beside standalone Redis:\n');
+      console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+      console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+      for (const c of CONCURRENCIES) {
+        const r = await measure(target, c, client, turnsSoFar);
+        results.set(`cluster:${c}`, [r]);
+        process.stderr.write(`${target.name} c=${c}: ${r.turnsPerSecond.toFixed(0)} turns/s\n`);
+        console.log(row('this bot, standalone Redis', c, pick(`bot:${c}`)));
+        console.log(row('this bot, Redis Cluster', c, r));
+      }
+    } finally {
+      await target.stop();
+    }
+  } finally {
+    client.disconnect();
+    await cluster.stop();
   }
 }
 
