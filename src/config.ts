@@ -189,7 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     turnLockTtlMs: integer(env, 'TURN_LOCK_TTL_MS', 30_000, 100, 600_000),
     turnLockWaitMs: integer(env, 'TURN_LOCK_WAIT_MS', 10_000, 0, 600_000),
     turnLockLeaseMs: integer(env, 'TURN_LOCK_LEASE_MS', 3000, 300, 600_000),
-    turnDedupSeconds: integer(env, 'TURN_DEDUP_SECONDS', 600, 0, 86_400),
+    turnDedupSeconds: integer(env, 'TURN_DEDUP_SECONDS', 300, 0, 86_400),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 262_144, 1024, 10_485_760),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: bool(env, 'LOG_PRETTY', !production && process.stdout.isTTY === true),
