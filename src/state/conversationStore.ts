@@ -59,7 +59,7 @@ export interface TurnLock {
 /** What is remembered of a committed turn, for a retry of the same activity. */
 export interface TurnRecord {
   windowMs: number;
-  /** The answer sent in the HTTP response (expectReplies), as JSON; a retry gets it again. */
+  /** The answer sent in the HTTP response (expectReplies), as JSON; a retry of this (the latest) turn gets it again. */
   replies?: string;
   /** Forget what earlier turns recorded (the conversation's data was erased). */
   forgetEarlier?: boolean;

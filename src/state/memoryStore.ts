@@ -121,6 +121,8 @@ export class MemoryStore implements ConversationStore {
       if (turns.size < MAX_RECORDED_TURNS) break;
       turns.delete(id);
     }
+    // Only the latest turn's answer is kept: a client retries the turn it got no answer for.
+    for (const turn of turns.values()) delete turn.replies;
     turns.set(activityId, { expiresAt: now + record.windowMs, ...(record.replies ? { replies: record.replies } : {}) });
   }
 

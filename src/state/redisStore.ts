@@ -116,6 +116,8 @@ if ARGV[3] ~= '' then
   end
   redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  -- Only the latest turn's answer is kept: a client retries the turn it got no answer for.
+  redis.call('DEL', KEYS[3])
   if ARGV[5] ~= '' then
     redis.call('HSET', KEYS[3], ARGV[3], ARGV[5])
     redis.call('PEXPIRE', KEYS[3], ARGV[4])
