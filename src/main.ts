@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const app = createApp(config);
   const { log } = app;
   if (!usesRedis(config)) {
-    log.warn('neither REDIS_URL nor REDIS_CLUSTER_NODES is set: using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
+    log.warn('REDIS_URL is not set (nor REDIS_CLUSTER_NODES): using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
   }
   if (isLocalMode(config)) log.info('no MicrosoftAppId: local mode, requests are not authenticated (Emulator, tests)');
 
