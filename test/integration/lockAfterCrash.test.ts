@@ -32,7 +32,7 @@ describe('a conversation whose instance was killed with SIGKILL mid-turn', () =>
     this.timeout(90_000);
     const prefix = uniquePrefix('crash');
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', TURN_LOCK_TTL_MS: '30000' };
-    const [doomed, survivor] = await Promise.all([spawnServer(env), startApp({ ...env, TURN_LOCK_WAIT_MS: '20000' })]);
+    const [doomed, survivor] = await Promise.all([spawnServer(env), startApp({ ...env, LOG_LEVEL: 'silent', TURN_LOCK_WAIT_MS: '20000' })]);
     const redis = new Redis(testRedisUrl());
     try {
       const conv: Conversation = { channelId: 'directline', conversationId: `crash-${Date.now()}`, userId: 'u-crash' };
