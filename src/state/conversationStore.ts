@@ -24,7 +24,8 @@ export interface ConversationStore extends Storage {
    * Applies `changes` (a value of `null` deletes the key) and releases the lock, in one step.
    * Every key must belong to the lock's owner (`ownerTag(key) === lock.tag`). Rejects with
    * `EtagConflictError` if any change carries an eTag that is neither `'*'` nor the stored one,
-   * and with `LockLostError` if the lock is no longer ours; in both cases nothing is written.
+   * and with `LockLostError` if the lock is no longer ours (its `reason` says whether it ran out
+   * or another turn holds it); in both cases nothing is written.
    * With `record`, the turn `lock.activityId` is remembered as done for `record.windowMs`.
    */
   writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void>;
@@ -85,7 +86,8 @@ export class EtagConflictError extends Error {
 }
 
 export class LockLostError extends Error {
-  constructor(readonly tag: string) {
+  /** `expired`: nobody holds the lock now (it ran out); `taken`: another turn holds it. */
+  constructor(readonly tag: string, readonly reason: 'expired' | 'taken' = 'taken') {
     super(`Storage: the turn lock of "${tag}" expired before the turn finished; its changes were not written.`);
     this.name = 'LockLostError';
   }

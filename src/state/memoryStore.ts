@@ -86,7 +86,8 @@ export class MemoryStore implements ConversationStore {
     await tick();
     const foreign = Object.keys(changes).find((key) => ownerTag(key) !== lock.tag);
     if (foreign) throw new Error(`Storage: "${foreign}" does not belong to "${lock.tag}"; write it with replaceIf.`);
-    if (this.live(this.locks, lock.tag)?.value !== lock.token) throw new LockLostError(lock.tag);
+    const holder = this.live(this.locks, lock.tag);
+    if (holder?.value !== lock.token) throw new LockLostError(lock.tag, holder ? 'taken' : 'expired');
     this.apply(new Map(Object.entries(changes)));
     if (record?.forgetEarlier) this.done.delete(lock.tag);
     if (record && lock.activityId) this.remember(lock.tag, lock.activityId, record);

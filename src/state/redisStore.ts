@@ -86,10 +86,13 @@ return 'ok'`;
  * KEYS[1] lock, KEYS[2] done turns, KEYS[3] their answers, KEYS[4..] data (all one slot).
  * ARGV: token, data ttl ms, activity id ('' = do not record), window ms, answer ('' = none),
  * '1' = forget earlier turns' answers, then per data key: expected eTag ('' = any), value ('' = delete).
- * Returns 'ok', 'lost' (lock not ours, nothing written) or the 1-based index of a conflicting key.
+ * Returns 'ok', 'lost' (another turn holds the lock), 'expired' (nobody does) or the 1-based index
+ * of a conflicting key; nothing is written unless 'ok'.
  */
 const COMMIT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'lost' end
+local holder = redis.call('GET', KEYS[1])
+if not holder then return 'expired' end
+if holder ~= ARGV[1] then return 'lost' end
 local n = #KEYS - 3
 for i = 1, n do
   local expected = ARGV[5 + i * 2]
@@ -275,7 +278,7 @@ export class RedisStore implements ConversationStore {
     args.push(lock.token, this.options.ttlMs, recorded, record?.windowMs ?? 0, (recorded && record?.replies) || '', record?.forgetEarlier ? '1' : '');
     for (const [, item] of entries) args.push(expectedEtag(item) ?? '', item === null ? '' : encodeItem(item, newEtag()));
     const reply = await this.timed('commit', () => this.client.tibCommit(3 + entries.length, ...args));
-    if (reply === 'lost') throw new LockLostError(lock.tag);
+    if (reply === 'lost' || reply === 'expired') throw new LockLostError(lock.tag, reply === 'lost' ? 'taken' : 'expired');
     if (typeof reply === 'number') throw new EtagConflictError(entries[reply - 1][0]);
   }
 

@@ -6,6 +6,7 @@ import {
   type TurnLock,
   type TurnRecord,
   EtagConflictError,
+  LockLostError,
   MAX_DEDUP_ID_LENGTH,
   expectedEtag,
   keyList,
@@ -22,8 +23,13 @@ class TurnScope {
    * three-way merge when the turn changed them (botbuilder mutates the objects it was given).
    */
   readonly base = new Map<string, StoreItem | undefined>();
+  /** The eTags of the conversation's own keys as read (undefined: absent), before botbuilder overwrites them with '*'. */
+  readonly readEtags = new Map<string, string | undefined>();
   constructor(readonly tag: string, readonly items: StoreItems, readonly prefetched: Set<string>) {
-    for (const key of prefetched) this.snapshot(key);
+    for (const key of prefetched) {
+      this.snapshot(key);
+      if (ownerTag(key) === tag) this.readEtags.set(key, items[key]?.eTag);
+    }
   }
 
   snapshot(key: string): void {
@@ -215,6 +221,30 @@ export class TurnSerializer implements Middleware {
       if (context.activity.deliveryMode === DeliveryModes.ExpectReplies) {
         const replies = JSON.stringify(context.bufferedReplyActivities);
         if (replies.length <= MAX_RECORDED_REPLIES_CHARS) record.replies = replies;
+      }
+    }
+    try {
+      await this.store.writeAndRelease(lock, own, record);
+    } catch (err) {
+      if (!(err instanceof LockLostError && err.reason === 'expired')) throw err;
+      await this.commitAfterExpiry(lock, scope, own, record, err);
+    }
+  }
+
+  /**
+   * The lease ran out before the commit (a stalled process, a Redis failover longer than the
+   * lease) and nobody has taken the conversation since: take the lock again and commit if the
+   * conversation's state is still exactly what this turn read (no other turn ran in between).
+   */
+  private async commitAfterExpiry(lock: TurnLock, scope: TurnScope, own: Record<string, StoreItem | null>, record: TurnRecord | undefined, lost: LockLostError): Promise<void> {
+    const keys = Object.keys(own).filter((key) => !scope.readEtags.has(key));
+    if (keys.length > 0) throw lost; // a key the turn wrote without reading it first: cannot tell
+    const again = await this.store.acquireAndRead(lock, [...scope.readEtags.keys()]);
+    if (!again.acquired) throw lost;
+    for (const [key, eTag] of scope.readEtags) {
+      if (again.items[key]?.eTag !== eTag) {
+        await this.store.writeAndRelease(lock, {}).catch(noop);
+        throw lost;
       }
     }
     await this.store.writeAndRelease(lock, own, record);
