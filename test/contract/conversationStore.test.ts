@@ -359,12 +359,23 @@ for (const impl of implementations) {
           error = err;
         }
         expect(error).to.be.instanceOf(LockLostError);
+        expect((error as LockLostError).reason).to.equal('taken');
         const items = await store.read(['ch/conversations/c2/', 'ch/conversations/c2/x']);
         expect(items['ch/conversations/c2/'].v).to.equal(1);
         expect(items['ch/conversations/c2/x'].v).to.equal(1);
 
         await store.writeAndRelease(thief, { 'ch/conversations/c2/': null, 'ch/conversations/c2/x': null });
         expect(await store.read(['ch/conversations/c2/', 'ch/conversations/c2/x'])).to.deep.equal({});
+      });
+
+      it('says when a lock ran out with nobody holding it (expired) rather than taken', async () => {
+        const turn = lock('ch/conversations/c12', 'a', 50);
+        expect((await store.acquireAndRead(turn, [])).acquired).to.equal(true);
+        await sleep(100);
+        const error = await store.writeAndRelease(turn, { 'ch/conversations/c12/': { v: 1 } }).catch((err: unknown) => err);
+        expect(error).to.be.instanceOf(LockLostError);
+        expect((error as LockLostError).reason).to.equal('expired');
+        expect(await store.read(['ch/conversations/c12/'])).to.deep.equal({});
       });
 
       it('refuses to write another owner\'s key (the user\'s) in a turn commit: one slot per script', async () => {
