@@ -104,3 +104,35 @@ export function clusterNode(entry: string): NodeAddress {
 export function duplicateClient(client: RedisClient): RedisClient {
   return client instanceof Cluster ? client.duplicate() : client.duplicate();
 }
+
+/**
+ * What decides a key's Redis Cluster slot: the text inside its first non-empty `{…}`, else the
+ * whole key. Keys with the same one share a slot, so one multi-key command may take them together.
+ */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
+/** Runs `read` once per group of keys sharing a slot (in parallel) and gives the values back in the keys' order. */
+export async function perSlot<T>(keys: string[], read: (group: string[]) => Promise<T[]>): Promise<T[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const tag = hashTagOf(key);
+    const group = groups.get(tag);
+    if (group) group.push(i);
+    else groups.set(tag, [i]);
+  });
+  const out = new Array<T>(keys.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const values = await read(indexes.map((i) => keys[i]));
+      indexes.forEach((i, j) => (out[i] = values[j]));
+    }),
+  );
+  return out;
+}

@@ -3,12 +3,18 @@ import Redis from 'ioredis';
 import { MemoryExpiringKeys, RedisExpiringKeys, type ExpiringKeys } from '../../src/channels/sms/expiringKeys';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
+
+let clusterNodes: string[] = [];
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
 
 /**
  * One contract for the SMS channels' expiring keys (STOP flags, "more", short links, seen webhooks):
  * embedded memory and Redis, two handles on the same data standing for two instances.
  */
-const implementations: { name: string; make(): { keys: ExpiringKeys; twin: ExpiringKeys } }[] = [
+const implementations: { name: string; make(): { keys: ExpiringKeys; twin: ExpiringKeys }; setup?(): Promise<void> }[] = [
   {
     name: 'MemoryExpiringKeys',
     make() {
@@ -23,12 +29,27 @@ const implementations: { name: string; make(): { keys: ExpiringKeys; twin: Expir
       return { keys: new RedisExpiringKeys(new Redis(testRedisUrl()), prefix), twin: new RedisExpiringKeys(new Redis(testRedisUrl()), prefix) };
     },
   },
+  {
+    name: 'RedisExpiringKeys on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    make() {
+      const prefix = uniquePrefix('keys');
+      const open = () => new RedisExpiringKeys(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), prefix);
+      return { keys: open(), twin: open() };
+    },
+  },
 ];
 
 for (const impl of implementations) {
   describe(`ExpiringKeys contract: ${impl.name}`, () => {
     let keys: ExpiringKeys;
     let twin: ExpiringKeys;
+    before(async function () {
+      this.timeout(60_000);
+      await impl.setup?.();
+    });
     beforeEach(() => ({ keys, twin } = impl.make()));
     afterEach(async () => {
       await keys.close();

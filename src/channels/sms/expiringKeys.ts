@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { type RedisClient, perSlot } from '../../infra/redis';
 
 /**
  * The SMS channels' small shared state: STOP flags, the rest of a long reply, short links, seen
@@ -62,7 +62,7 @@ export class MemoryExpiringKeys implements ExpiringKeys {
 }
 
 export class RedisExpiringKeys implements ExpiringKeys {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     if (ttlMs > 0) await this.redis.set(this.prefix + key, value, 'PX', ttlMs);
@@ -76,12 +76,13 @@ export class RedisExpiringKeys implements ExpiringKeys {
 
   async get(keys: string[]): Promise<(string | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.redis.mget(...keys.map((k) => this.prefix + k));
+    // One MGET per hash slot: on a Redis Cluster a command may not span slots.
+    const values = await perSlot(keys.map((k) => this.prefix + k), (group) => this.redis.mget(...group));
     return values.map((v) => v ?? undefined);
   }
 
   async delete(keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys.map((k) => this.prefix + k));
+    if (keys.length > 0) await perSlot(keys.map((k) => this.prefix + k), async (group) => [await this.redis.del(...group)]);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import type { Recognizer } from '../../nlu';
-import { createRedisClient } from '../../state/redisStore';
+import { createRedisClient, usesRedis } from '../../infra/redis';
 import type { SelfHostedChannel } from '../selfHosted';
 import { createTwilioBridge } from '../twilio';
 import { MemoryExpiringKeys, RedisExpiringKeys, type ExpiringKeys } from './expiringKeys';
@@ -33,8 +33,8 @@ export interface SmsDeps {
 }
 
 export function createExpiringKeys(config: Config, log: Logger): ExpiringKeys {
-  if (!config.redisUrl) return new MemoryExpiringKeys();
-  return new RedisExpiringKeys(createRedisClient(config.redisUrl, log), config.redisKeyPrefix);
+  if (!usesRedis(config)) return new MemoryExpiringKeys();
+  return new RedisExpiringKeys(createRedisClient(config, log), config.redisKeyPrefix);
 }
 
 /** Everything SMS: the turn middleware, short links and (when configured) the Twilio bridge. */
