@@ -25,7 +25,14 @@ export interface CheckOptions {
   locales: string[];
   /** Today, as YYYY-MM-DD (a parameter so tests can fix it). */
   today: string;
+  /** A source whose own date (`source_date`) is older than this many days gets a warning (default 730). */
+  maxSourceAgeDays?: number;
+  /** Facts the code reads itself (the safety screen), so they count as used. */
+  factsUsedByCode?: readonly string[];
 }
+
+/** Default for CheckOptions.maxSourceAgeDays: a source older than 2 years is worth a second look. */
+export const DEFAULT_MAX_SOURCE_AGE_DAYS = 730;
 
 export interface CheckResult {
   problems: Problem[];
@@ -44,9 +51,12 @@ export function checkContent(options: CheckOptions): CheckResult {
   problems.push(...reachability(graph));
   problems.push(...audience(graph));
   problems.push(...dates(graph, options.today));
+  problems.push(...sourceAges(graph, options.today, options.maxSourceAgeDays ?? DEFAULT_MAX_SOURCE_AGE_DAYS));
   const keys = usedKeys(graph);
   figures.keys = keys.size;
-  problems.push(...texts(graph, keys, options.locales, localesDir));
+  const factsUsed = new Set<string>(options.factsUsedByCode ?? []);
+  problems.push(...texts(graph, keys, options.locales, localesDir, factsUsed));
+  problems.push(...unusedFacts(graph, factsUsed));
   return { problems, graph, figures };
 }
 
@@ -151,6 +161,68 @@ function dates(graph: PathGraph, today: string): Problem[] {
   return out;
 }
 
+/** A source date (YYYY, YYYY-MM or YYYY-MM-DD) as the last day it can mean, for comparing ages. */
+function latestDayOf(sourceDate: string): string | undefined {
+  if (/^\d{4}$/.test(sourceDate)) return `${sourceDate}-12-31`;
+  if (/^\d{4}-\d{2}$/.test(sourceDate)) return `${sourceDate}-28`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(sourceDate)) return sourceDate;
+  return undefined;
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.floor((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * The date a source gives is not the day someone read it: a fact checked yesterday against a
+ * 2015 press release is still a 2015 fact. Sources older than `maxDays` get a warning, and a
+ * confirmed fact must say how old its source is.
+ */
+function sourceAges(graph: PathGraph, today: string, maxDays: number): Problem[] {
+  const out: Problem[] = [];
+  const judge = (sourceDate: string | number | undefined, where: Omit<Problem, 'level' | 'message' | 'fix'>) => {
+    if (sourceDate === undefined) return;
+    const given = String(sourceDate);
+    const day = latestDayOf(given);
+    if (day && day > today) {
+      out.push({ level: 'error', ...where, message: `says its source is dated ${given}, which is in the future`, fix: 'Write the date the source itself gives (YYYY, YYYY-MM or YYYY-MM-DD), or "undated".' });
+    } else if (day && daysBetween(day, today) > maxDays) {
+      out.push({
+        level: 'warning',
+        ...where,
+        message: `rests on a source dated ${given}, ${daysBetween(day, today)} days ago (more than ${maxDays})`,
+        fix: 'Find a newer official source, or confirm the fact with the municipality; then update "source:", "source_date:" and "checked:". (CONTENT_SOURCE_MAX_AGE_DAYS sets the age.)',
+      });
+    }
+  };
+  for (const node of graph.nodes.values()) {
+    if (node.kind === 'info') judge(node.source_date, { file: node.origin.file, line: node.origin.line, node: node.id });
+  }
+  for (const [name, fact] of graph.facts) {
+    const where = { file: fact.origin.file, line: fact.origin.line, node: `facts.${name}` };
+    const confirmed = fact.value !== null && fact.status !== 'to_be_confirmed';
+    if (confirmed && fact.source_date === undefined) {
+      out.push({ level: 'error', ...where, message: 'is confirmed but does not say how old its source is', fix: 'Add "source_date:" with the date the source gives (YYYY, YYYY-MM or YYYY-MM-DD), or "undated". "checked:" is the day you read it.' });
+    }
+    judge(fact.source_date, where);
+  }
+  return out;
+}
+
+/** A fact no sentence (and no code) uses is a fact nobody keeps up to date: use it or delete it. */
+function unusedFacts(graph: PathGraph, used: Set<string>): Problem[] {
+  return [...graph.facts]
+    .filter(([name]) => !used.has(name))
+    .map(([name, fact]) => ({
+      level: 'warning' as const,
+      file: fact.origin.file,
+      line: fact.origin.line,
+      node: `facts.${name}`,
+      message: 'is not used by any text',
+      fix: `Use it in a text as {{${name}}}, or delete it from dialogs/municipality.yaml.`,
+    }));
+}
+
 interface KeyUse {
   node?: PathNode;
   file: string;
@@ -179,7 +251,7 @@ function usedKeys(graph: PathGraph): Map<string, KeyUse> {
   return keys;
 }
 
-function texts(graph: PathGraph, keys: Map<string, KeyUse>, locales: string[], localesDir: string): Problem[] {
+function texts(graph: PathGraph, keys: Map<string, KeyUse>, locales: string[], localesDir: string, factsUsed: Set<string>): Problem[] {
   const out: Problem[] = [];
   for (const lng of locales) {
     const pathsFile = displayName(join(localesDir, lng, `${PATHS_NS}.json`));
@@ -211,8 +283,17 @@ function texts(graph: PathGraph, keys: Map<string, KeyUse>, locales: string[], l
       }
       if (text.trim() === '') out.push({ level: 'error', ...where, message: `"${key}" is empty in ${pathsFile}`, fix: 'Write the text.' });
       for (const name of placeholders(text)) {
-        if (!graph.facts.has(name)) {
+        const fact = graph.facts.get(name);
+        factsUsed.add(name);
+        if (!fact) {
           out.push({ level: 'error', ...where, message: `"${key}" in ${pathsFile} uses {{${name}}}, which dialogs/municipality.yaml does not have`, fix: `Add "${name}" to the facts in dialogs/municipality.yaml, or check the spelling.` });
+        } else if (fact.value !== null && typeof fact.value === 'object' && fact.status !== 'to_be_confirmed' && !(typeof fact.value[lng] === 'string' && fact.value[lng].trim() !== '')) {
+          out.push({
+            level: 'error',
+            ...where,
+            message: `"${key}" in ${pathsFile} uses {{${name}}}, which has no "${lng}" value in dialogs/municipality.yaml (the bot would say it in another language)`,
+            fix: `Add "${lng}: ..." under facts.${name}.value (${fact.origin.file}:${fact.origin.line}).`,
+          });
         }
       }
       const shown = text.replace(/\{\{[^}]*\}\}/g, 'x'.repeat(12));

@@ -2,7 +2,8 @@
  * `npm run content:check`: checks dialogs/ and the texts in locales/ the way the engine will use
  * them. Prints every problem with its file, line, node and fix; exits 1 when there is an error.
  */
-import { checkContent } from './check';
+import { SAFETY_FACTS } from '../nlu/safety';
+import { DEFAULT_MAX_SOURCE_AGE_DAYS, checkContent } from './check';
 import { enabledLocales } from './texts';
 import { formatProblem } from './types';
 
@@ -12,7 +13,10 @@ function main(): number {
   // The same settings as the service: DIALOGS_DIR and LOCALES_DIR when set, else the project's folders.
   const dialogsDir = process.env.DIALOGS_DIR?.trim() || undefined;
   const localesDir = process.env.LOCALES_DIR?.trim() || undefined;
-  const { problems, figures } = checkContent({ locales, today, dialogsDir, localesDir });
+  const age = process.env.CONTENT_SOURCE_MAX_AGE_DAYS?.trim();
+  const maxSourceAgeDays = age ? Number(age) : DEFAULT_MAX_SOURCE_AGE_DAYS;
+  if (!Number.isInteger(maxSourceAgeDays) || maxSourceAgeDays < 1) throw new Error(`CONTENT_SOURCE_MAX_AGE_DAYS must be a whole number of days, not "${age}"`);
+  const { problems, figures } = checkContent({ locales, today, dialogsDir, localesDir, maxSourceAgeDays, factsUsedByCode: SAFETY_FACTS });
   const errors = problems.filter((p) => p.level === 'error');
   const warnings = problems.filter((p) => p.level === 'warning');
   for (const p of [...errors, ...warnings]) process.stdout.write(`${formatProblem(p)}\n`);

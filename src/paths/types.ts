@@ -48,6 +48,8 @@ export interface InfoNode extends NodeBase {
   link?: { url: string; label: string };
   goto?: Target;
   source?: string;
+  /** The date the source itself gives (YYYY, YYYY-MM or YYYY-MM-DD), or `undated`. */
+  source_date?: string;
   checked?: string;
   valid_until?: string;
   for?: ProfileGroup[];
@@ -107,6 +109,9 @@ export interface Fact {
   value: string | number | Record<string, string> | null;
   status?: 'confirmed' | 'to_be_confirmed';
   source: string;
+  /** The date the source itself gives (YYYY, YYYY-MM or YYYY-MM-DD), or `undated`: not the day someone read it. */
+  source_date?: string;
+  /** The day someone checked the fact against its source. */
   checked: string;
   valid_until?: string;
   origin: Origin;
