@@ -113,6 +113,55 @@ describe('path content: loading and checking', () => {
     expect(check(fixtureContent('good')).filter((p) => p.level === 'warning'), 'work.ukraine sits behind a condition on group').to.deep.equal([]);
   });
 
+  it('fails on a fact past its valid_until, naming the fact (a stale amount is never said)', () => {
+    const dirs = editedFixture('municipality.yaml', (t) => t.replace('    checked: 2026-11-01\n  main_phone:', '    checked: 2026-11-01\n    valid_until: 2026-11-15\n  main_phone:'));
+    const found = errors(check(dirs));
+    expect(found.some((e) => /municipality\.yaml:\d+ \(node facts\.main_address\): was valid until 2026-11-15, which has passed/.test(e)), found.join('\n')).to.equal(true);
+    expect(errors(check(dirs, '2026-11-15')), 'still valid on its last day').to.deep.equal([]);
+  });
+
+  it('keeps the date a source gives apart from the day it was checked, and warns on an old source (age configurable)', () => {
+    const dirs = editedFixture('municipality.yaml', (t) => t.replace('source_date: 2026-10-01', 'source_date: 2015-10-07'));
+    const warnings = check(dirs).filter((p) => p.level === 'warning').map(formatProblem);
+    const stale = warnings.filter((w) => w.includes('(node facts.main_address): rests on a source dated 2015-10-07'));
+    expect(stale, warnings.join('\n')).to.have.length(1);
+    expect(stale[0]).to.contain('more than 730').and.to.contain('fix:');
+    expect(errors(check(dirs)), 'an old source is a warning, not an error').to.deep.equal([]);
+    const lenient = checkContent({ ...dirs, locales: ['da', 'en'], today: TODAY, maxSourceAgeDays: 10_000 }).problems;
+    expect(lenient.filter((p) => p.message.includes('rests on a source')), 'CONTENT_SOURCE_MAX_AGE_DAYS raises the age').to.deep.equal([]);
+    // A year alone counts as the end of that year; an info node's source_date is judged the same way.
+    const node = editedFixture('work.yaml', (t) => t.replace('    source: "https://www.borger.dk"\n', '    source: "https://www.borger.dk"\n    source_date: 2020\n'));
+    expect(check(node).map(formatProblem).some((w) => w.includes('(node work.other): rests on a source dated 2020, 2157 days ago'))).to.equal(true);
+  });
+
+  it('requires a confirmed fact to say how old its source is, and refuses a source dated in the future', () => {
+    let found = errors(check(editedFixture('municipality.yaml', (t) => t.replace('    source_date: 2026-10-01\n', ''))));
+    expect(found.some((e) => e.includes('(node facts.main_address): is confirmed but does not say how old its source is') && e.includes('"checked:" is the day you read it'))).to.equal(true, found.join('\n'));
+    found = errors(check(editedFixture('municipality.yaml', (t) => t.replace('source_date: 2026-10-01', 'source_date: 2027-01'))));
+    expect(found.some((e) => e.includes('(node facts.main_address): says its source is dated 2027-01, which is in the future'))).to.equal(true, found.join('\n'));
+    found = errors(check(editedFixture('municipality.yaml', (t) => t.replace('source_date: 2026-10-01', 'source_date: last year'))));
+    expect(found.some((e) => e.includes('facts.main_address.source_date'))).to.equal(true, found.join('\n'));
+  });
+
+  it('fails when a fact a text uses has no value in one enabled language (the bot would answer in Danish)', () => {
+    const perLanguage = (t: string) => t.replace('    value: "Kongevej 57, 6270 Tønder"\n', '    value:\n      da: "Kongevej 57, 6270 Tønder"\n');
+    const found = errors(check(editedFixture('municipality.yaml', perLanguage)));
+    const missing = found.filter((e) => e.includes('{{main_address}}, which has no "en" value'));
+    expect(missing, found.join('\n')).to.have.length(1);
+    expect(missing[0]).to.match(/en[\\/]paths\.json/).and.to.contain('fix: Add "en: ..." under facts.main_address.value');
+    expect(found.filter((e) => e.includes('has no "da" value'))).to.deep.equal([]);
+    const both = (t: string) => perLanguage(t).replace('      da: "Kongevej 57, 6270 Tønder"\n', '      da: "Kongevej 57, 6270 Tønder"\n      en: "Kongevej 57, 6270 Tønder"\n');
+    expect(errors(check(editedFixture('municipality.yaml', both)))).to.deep.equal([]);
+  });
+
+  it('warns about a fact no text uses, unless the code reads it', () => {
+    const dirs = editedFixture('municipality.yaml', (t) => `${t}  crisis_line_hours:\n    value: null\n    status: to_be_confirmed\n    source: "fixture"\n    checked: 2026-11-01\n`);
+    const unused = check(dirs).filter((p) => p.level === 'warning' && p.message === 'is not used by any text');
+    expect(unused.map((p) => p.node)).to.deep.equal(['facts.crisis_line_hours']);
+    const read = checkContent({ ...dirs, locales: ['da', 'en'], today: TODAY, factsUsedByCode: ['crisis_line_hours'] }).problems;
+    expect(read.filter((p) => p.message === 'is not used by any text')).to.deep.equal([]);
+  });
+
   it('reports an id used twice', () => {
     const dirs = editedFixture('contact.yaml', (t) => t.replace('id: contact.start', 'id: work.menu').replace('start: contact.start', 'start: work.menu'));
     const found = errors(check(dirs));
