@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { fold } from '../../src/nlu/fold';
+import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
+import { loadDevSet } from '../../src/nlu/evaluation';
+import { NLU_LANGUAGES } from '../../src/nlu/languages';
+import { allPhrases, loadPhraseBank } from '../../src/nlu/phrases';
+import { evaluateRouting, loadRoutingSet } from '../../src/nlu/routing';
+import { loadGraph } from '../../src/paths/graph';
+
+const AREAS = ['work', 'school', 'leisure', 'return_home', 'first_weeks', 'health', 'housing', 'permit', 'everyday', 'complaints', 'money'];
+const NEW_AREAS = ['first_weeks', 'health', 'housing', 'permit', 'everyday', 'complaints', 'money'];
+
+describe('held-out routing set (test/nlu-dev/routing)', () => {
+  const cases = loadRoutingSet();
+
+  it('asks at least 3 questions in each of the 11 areas in all ten languages, each area a path, none copied from the phrases or the dev set', () => {
+    const paths = new Set(loadGraph().files.map((f) => f.path));
+    for (const area of AREAS) {
+      expect(paths.has(area), `${area} is a path`).to.equal(true);
+      for (const lng of NLU_LANGUAGES) expect(cases.filter((c) => c.area === area && c.locale === lng).length, `${lng} ${area}`).to.be.at.least(3);
+    }
+    const seen = new Set([...allPhrases(loadPhraseBank()).map((p) => fold(p.text)), ...loadDevSet().map((c) => fold(c.text))]);
+    expect(cases.filter((c) => seen.has(fold(c.text))).map((c) => `${c.locale}: ${c.text}`)).to.deep.equal([]);
+  });
+
+  it('sends at least 80 % to their area overall and at least 60 % in each new area; a money question never lands on return-home support', async function () {
+    this.timeout(60_000);
+    const report = await evaluateRouting(new EmbeddedRecognizer(), cases);
+    expect(report.overall.reached / report.overall.total, 'overall').to.be.at.least(0.8);
+    for (const area of NEW_AREAS) expect(report.byArea[area].reached / report.byArea[area].total, area).to.be.at.least(0.6);
+    expect(report.misses.filter((m) => m.area === 'money' && m.got === 'return_home').map((m) => `${m.locale}: ${m.text}`)).to.deep.equal([]);
+  });
+});
