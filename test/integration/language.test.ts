@@ -30,7 +30,7 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
     await say(conv, '1');
     const menu = await say(conv, '2');
     expect(nodes(menu)).to.deep.equal(['welcome.done']);
-    expect(buttons(menu[0])).to.have.length(7);
+    expect(buttons(menu[0])).to.have.length(8);
   }
 
   it('offers all ten languages by their own names, the channel\'s language first but not chosen for the user', async () => {
@@ -64,7 +64,7 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
   it('keeps the user\'s place when the language changes in the middle of a path', async () => {
     const conv = newConv();
     await atMenu(conv, 'Dansk');
-    const work = await say(conv, '1');
+    const work = await say(conv, '2');
     expect(nodes(work)).to.deep.equal(['work.start']);
     const asked = await say(conv, 'sprog');
     expect(nodes(asked)).to.deep.equal(['language.prompt']);
@@ -78,7 +78,7 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
   it('offers, never forces, a switch when the user writes three words or more in another language', async () => {
     const conv = newConv();
     await atMenu(conv, 'Dansk');
-    await say(conv, '1');
+    await say(conv, '2');
     const offer = await say(conv, 'I want to find a job in Tønder');
     expect(nodes(offer)).to.deep.equal(['language.offer']);
     expect(buttons(offer[0])).to.deep.equal(['English', 'Dansk']);
