@@ -29,5 +29,9 @@ describe('held-out routing set (test/nlu-dev/routing)', () => {
     expect(report.overall.reached / report.overall.total, 'overall').to.be.at.least(0.8);
     for (const area of NEW_AREAS) expect(report.byArea[area].reached / report.byArea[area].total, area).to.be.at.least(0.6);
     expect(report.misses.filter((m) => m.area === 'money' && m.got === 'return_home').map((m) => `${m.locale}: ${m.text}`)).to.deep.equal([]);
+    const money = loadDevSet().filter((c) => c.intent === 'topic.money');
+    const recognizer = new EmbeddedRecognizer();
+    const toReturnHome = money.filter((c) => recognizer.recognizeNow(c.text, c.locale).intent.startsWith('topic.return_home'));
+    expect(toReturnHome.map((c) => `${c.locale}: ${c.text}`), 'money questions of the dev set').to.deep.equal([]);
   });
 });
