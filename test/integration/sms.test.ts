@@ -160,12 +160,12 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
         const position = offered.indexOf(i18n.t('sms:language_name', { lng })) + 1 || offered.indexOf(i18n.t('meta:name', { lng })) + 1;
         expect(position, prompt).to.be.above(0);
 
-        // Language, group (the first), children (no), menu: work, work: work offers, offers: IGU.
+        // Language, group (the first), children (no), menu: work (the second), work: work offers, offers: IGU.
         const plan: ((choices: string[]) => string)[] = [
           () => (mode === 'numbers' ? String(position) : byWords),
           (ch) => (mode === 'numbers' ? '1' : ch[0]),
           (ch) => (mode === 'numbers' ? '2' : ch[1]),
-          (ch) => (mode === 'numbers' ? '1' : ch[0]),
+          (ch) => (mode === 'numbers' ? '2' : ch[1]),
           (ch) => (mode === 'numbers' ? '4' : ch[3]),
           (ch) => (mode === 'numbers' ? '3' : ch[2]),
         ];
@@ -186,7 +186,7 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
   it("renders Azure's SMS channel (channelId sms on /api/messages) exactly like the bridge", async () => {
     const from = newNumber();
     const azure = { channelId: 'sms', conversationId: from, userId: from };
-    for (const body of ['hej', '1', '0', '0', '1', '2', '1', '4', '3']) {
+    for (const body of ['hej', '1', '0', '0', '1', '2', '2', '4', '3']) {
       const bridged = await text(b.url, from, body);
       const replies = await say(c.url, azure, body);
       expect(replies, body).to.have.length(1);
@@ -196,7 +196,7 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
 
   it('serves the short links: a redirect to the long address', async () => {
     const from = newNumber();
-    for (const body of ['hej', '1', '1', '2', '1', '4', '3']) {
+    for (const body of ['hej', '1', '1', '2', '2', '4', '3']) {
       await text(a.url, from, body);
       while (fake.textsTo(from).slice(-1)[0].body.endsWith(i18n.t('sms:more_hint', { lng: 'da' }))) await text(a.url, from, '0');
     }
