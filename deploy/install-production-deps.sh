@@ -3,23 +3,28 @@
 # image does (deploy/Dockerfile runs this script; test/integration/imageStart.test.ts runs it too).
 #
 # botframework-webchat is a dependency only for its prebuilt browser bundle, which the service
-# serves at /vendor/webchat.js. Node never loads its ~400 MB of React and speech packages, so this
-# keeps the bundle (with its licence notice and package.json) and drops the rest: node_modules goes
-# from about 710 MB to about 230 MB.
+# serves at /vendor/webchat.js. Node never loads its ~480 MB of React and speech packages, so they
+# are left out of the install and only the bundle (with its licence notice and package.json) is
+# unpacked from the very tarball the lockfile pins, its digest checked: node_modules is about
+# 230 MB instead of 710 MB.
 set -eu
 
+pinned=$(node -p 'const p = require("./package-lock.json").packages["node_modules/botframework-webchat"]; p.version + " " + p.integrity')
+version=${pinned%% *}
+integrity=${pinned#* }
+
+npm uninstall --package-lock-only --no-audit --no-fund botframework-webchat
 npm ci --omit=dev --no-audit --no-fund
 
-keep=$(mktemp -d)
-cp node_modules/botframework-webchat/package.json \
-   node_modules/botframework-webchat/dist/webchat.js \
-   node_modules/botframework-webchat/dist/webchat.js.LICENSE.txt "$keep"/
-npm uninstall --no-save --omit=dev --no-audit --no-fund botframework-webchat
-# The uninstall lays the tree out again, bringing back the duplicate copies that
-# botbuilder-dialogs' postinstall removes; run that postinstall again.
-npm rebuild botbuilder-dialogs
-mkdir -p node_modules/botframework-webchat/dist
-mv "$keep"/package.json node_modules/botframework-webchat/
-mv "$keep"/webchat.js "$keep"/webchat.js.LICENSE.txt node_modules/botframework-webchat/dist/
-rmdir "$keep"
+tmp=$(mktemp -d)
+got=$(npm pack --json --pack-destination "$tmp" "botframework-webchat@$version" | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s)[0].integrity));')
+if [ "$got" != "$integrity" ]; then
+  echo "botframework-webchat@$version: the tarball's digest is $got, package-lock.json says $integrity" >&2
+  exit 1
+fi
+mkdir -p node_modules/botframework-webchat
+tar -xzf "$tmp/botframework-webchat-$version.tgz" -C node_modules/botframework-webchat --strip-components=1 \
+  package/package.json package/dist/webchat.js package/dist/webchat.js.LICENSE.txt
+rm -rf "$tmp"
 chmod -R a+rX node_modules
