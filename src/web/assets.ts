@@ -246,6 +246,9 @@ export async function ensureWebAssets(options: { dir?: string; log?: (message: s
  */
 export function loadWebAssets(log: (message: string) => void = () => undefined): AssetManifest {
   const existing = readManifest();
+  // A production install has no build tools (esbuild, React, fonts) to check the inputs against:
+  // it serves the dist/web that `npm run build` made (deploy/Dockerfile's build stage).
+  if (existing && process.env.NODE_ENV === 'production') return existing;
   if (existing && existing.sourceKey === sourceKey(webchatBundleKey(projectLanguages()))) return existing;
   log('web assets in dist/web are missing or older than public/: building them (npm run build does this ahead)');
   const args = __filename.endsWith('.ts') ? ['--import', 'tsx', __filename] : [__filename];

@@ -102,12 +102,13 @@ describe('the image\'s start command, played from deploy/Dockerfile', function (
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it('has production dependencies only, and the Web Chat bundle it serves', () => {
+  it('has production dependencies only, and the chat page\'s assets built in the build stage', () => {
     for (const dev of ['mocha', 'tsx', 'eslint', 'chai', 'sinon', 'playwright-core', 'fast-check']) {
       expect(existsSync(join(app, 'node_modules', dev)), dev).to.equal(false);
     }
     for (const prod of ['botbuilder', 'restify', 'ioredis', 'i18next']) expect(existsSync(join(app, 'node_modules', prod)), prod).to.equal(true);
-    expect(existsSync(join(app, 'node_modules/botframework-webchat/dist/webchat.js'))).to.equal(true);
+    expect(existsSync(join(app, 'node_modules/botframework-webchat')), 'Web Chat is built into dist/web, not installed').to.equal(false);
+    expect(existsSync(join(app, 'dist/web/manifest.json'))).to.equal(true);
     expect(existsSync(join(app, 'dist/src/main.js'))).to.equal(true);
     expect(existsSync(join(app, 'src')), 'no TypeScript sources in the image').to.equal(false);
   });
@@ -173,7 +174,10 @@ describe('the image\'s start command, played from deploy/Dockerfile', function (
       } else {
         console.log('      (not root: runs as the current user, which is not root)');
       }
-      const bundle = await fetch(`http://127.0.0.1:${port}/vendor/webchat.js`);
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      const webchat = /src="(\/assets\/webchat\.[0-9a-f]+\.js)"/.exec(page)?.[1];
+      expect(webchat, 'the page loads the Web Chat bundle built into dist/web').to.be.a('string');
+      const bundle = await fetch(`http://127.0.0.1:${port}${webchat}`);
       expect(bundle.status).to.equal(200);
       expect((await bundle.arrayBuffer()).byteLength).to.be.greaterThan(1_000_000);
       // Production logs are JSON lines, not pretty.
