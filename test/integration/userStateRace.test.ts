@@ -107,7 +107,7 @@ describe('user state shared by two conversations answering at once (issue 14 ite
 
   /**
    * The same race through the real bot, as the hardening report measured it: conversation A is at
-   * "Do you have children?", conversation B (same user, "About me" in the menu) at "Who are you?";
+   * "Do you have children?", conversation B (same user, "About me" under "More" in the menu) at "Who are you?";
    * both answer at once. Afterwards the user's profile must hold both answers.
    */
   async function botRace(urls: [string, string], trials: number): Promise<void> {
@@ -119,6 +119,7 @@ describe('user state shared by two conversations answering at once (issue 14 ite
       await say(urls[0], a, '2'); // English
       await say(urls[0], a, '1'); // group: refugee → "Do you have children?"
       await say(urls[1], b, 'hello'); // the menu (the user is welcomed)
+      await say(urls[1], b, '7'); // More
       const about = await say(urls[1], b, '6'); // About me → "Who are you?"
       expect(about.map((r) => (r.channelData as { node?: string }).node)).to.include('welcome.group');
       const [yes, group] = await Promise.all([say(urls[0], a, '1'), say(urls[1], b, '2')]);
