@@ -1,0 +1,3 @@
+export type { EventBus } from './eventBus';
+export { MemoryEventBus } from './memoryEventBus';
+export { RedisEventBus } from './redisEventBus';
