@@ -17,6 +17,8 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
+import { createHandoff, type Handoff } from './handoff/compose';
+import { menuWord } from './handoff/router';
 
 export interface App {
   config: Config;
@@ -26,6 +28,8 @@ export interface App {
   adapter: CloudAdapter;
   bot: IntegrationBot;
   server: Server;
+  /** Caseworkers taking over: queue, transcript, console. */
+  handoff: Handoff;
   /** Listens on config.port (0: a free port); resolves with the port. */
   listen(): Promise<number>;
   /** Stops accepting, lets turns in flight finish (up to the grace time), closes the store. */
@@ -64,6 +68,28 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     chosenLocale: async (ctx) => (await bot.profile.get(ctx))?.locale,
   });
   const channels: SelfHostedChannel[] = [directLineChannel(createDirectLine(config, log), config), ...(sms.bridge ? [sms.bridge] : [])];
+  // The handoff talks to the bot and the adapter, built next (the closures run during turns only).
+  const handoff = createHandoff({
+    config,
+    log,
+    metrics,
+    i18n,
+    facts: graph.facts,
+    redis: config.redisUrl ? createRedisClient(config.redisUrl, log) : undefined,
+    binding: {
+      localeOf: (ctx) => bot.localeOf(ctx),
+      profileOf: async (ctx) => {
+        const { group, has_children, child_age } = (await bot.profile.get(ctx)) ?? {};
+        return { group, has_children, child_age };
+      },
+      // In a proactive turn: the bot answers as if the user had written "menu".
+      resumeBot: async (ctx) => {
+        Object.assign(ctx.activity, { type: 'message', text: menuWord(i18n, await bot.localeOf(ctx)) });
+        await bot.run(ctx);
+      },
+      continueConversation: (reference, logic) => adapter.continueConversationAsync(config.microsoftApp.appId ?? '', reference, logic),
+    },
+  });
   const bot: IntegrationBot = new IntegrationBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
@@ -74,7 +100,9 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     recognizer,
     eraseChannelHistory: async (ctx) => {
       for (const channel of channels) await channel.eraseConversation(ctx);
+      await handoff.erase(ctx);
     },
+    requestHandoff: (ctx, asked) => handoff.request(ctx, asked),
   });
   const adapter = createAdapter({
     config,
@@ -85,10 +113,12 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns],
+    handoff: handoff.middleware,
   });
   const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
   for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics });
   sms.register(http.server);
+  handoff.register(http.server);
   const inFlight = () => http.inFlight() + channels.reduce((n, c) => n + c.inFlight(), 0);
 
   let stopping: Promise<void> | undefined;
@@ -99,6 +129,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     store,
     adapter,
     bot,
+    handoff,
     server: http.server,
     listen: async () => {
       // Warm first, then listen: no request (readiness probe included) reaches a cold process.
@@ -128,6 +159,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
         for (const channel of channels) await channel.close();
         await sms.close();
+        await handoff.close();
         await store.close();
       })()),
   };

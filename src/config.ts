@@ -51,6 +51,8 @@ export interface Config {
   clu: CluConfig | undefined;
   /** SMS (Azure's SMS channel and the self-hosted Twilio bridge): length, short links, hashing. */
   sms: SmsConfig;
+  /** Caseworkers taking over: the queue, the console and its accounts. */
+  handoff: HandoffConfig;
 }
 
 export interface SmsConfig {
@@ -72,6 +74,20 @@ export interface TwilioConfig {
   messagingServiceSid: string | undefined;
   /** Twilio's REST API base URL (tests point it at a local stand-in). */
   apiBase: string;
+}
+
+export interface HandoffConfig {
+  /** After this long unclaimed, the user is told when someone will answer (HANDOFF_CLAIM_TIMEOUT_MINUTES). */
+  claimTimeoutMs: number;
+  /** How long the audit log of caseworker actions is kept (AUDIT_RETENTION_DAYS). */
+  auditRetentionMs: number;
+  /** A console session ends after this long without a request (CONSOLE_SESSION_IDLE_MINUTES). */
+  sessionIdleMs: number;
+  /** The service's public address (PUBLIC_URL); https makes the session cookie Secure. */
+  publicUrl: string | undefined;
+  /** Failed sign-ins allowed per account and per IP address in 15 minutes. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerIp: number;
 }
 
 export interface CluConfig {
@@ -203,6 +219,14 @@ export function loadConfig(env: Env = process.env): Config {
     directLine: loadDirectLineConfig(env, production),
     clu: loadCluConfig(env),
     sms: loadSmsConfig(env),
+    handoff: {
+      claimTimeoutMs: integer(env, 'HANDOFF_CLAIM_TIMEOUT_MINUTES', 10, 1, 7 * 24 * 60) * 60_000,
+      auditRetentionMs: integer(env, 'AUDIT_RETENTION_DAYS', 365, 1, 3650) * 86_400_000,
+      sessionIdleMs: integer(env, 'CONSOLE_SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
+      publicUrl: httpUrl(env, 'PUBLIC_URL'),
+      loginFailuresPerAccount: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+      loginFailuresPerIp: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_IP', 20, 1, 10_000),
+    },
   };
 }
 

@@ -25,6 +25,8 @@ interface AdapterDeps {
   ownConnector?: (serviceUrl: string) => ConnectorClient | undefined;
   /** Channel-specific steps inside the turn lock and before the safety screen (e.g. SMS: STOP, one text per turn). */
   channelMiddleware?: Middleware[];
+  /** The handoff's middleware: the transcript recorder (before the safety screen) and the conversation router (after it). */
+  handoff?: { recorder: Middleware; router: Middleware; afterAlarm(context: TurnContext, language: string): Promise<void> };
 }
 
 /**
@@ -77,7 +79,11 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     }),
   );
   for (const middleware of deps.channelMiddleware ?? []) adapter.use(middleware);
-  adapter.use(new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }) }));
+  if (deps.handoff) adapter.use(deps.handoff.recorder);
+  adapter.use(
+    new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }), afterAlarm: deps.handoff?.afterAlarm }),
+  );
+  if (deps.handoff) adapter.use(deps.handoff.router);
   adapter.use(new DialogStateConfigCache());
   adapter.use(new TeamsCardMiddleware({ i18n, enabledLocales: config.enabledLocales, localeOf: deps.localeOf }));
   adapter.onTurnError = async (context, error) => {

@@ -13,7 +13,7 @@ import { CommandWords, type Command, type CommandDetector } from './commands';
 import { Understanding } from './understanding';
 import { asciiDigits } from '../nlu/fold';
 import type { Recognizer } from '../nlu';
-import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
+import { PATH_DIALOG, PathDialog, type PathEngineDeps, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
 import type { PathGraph } from '../paths/types';
 import { isTeamsTeam } from '../channels/teams/scope';
@@ -33,6 +33,8 @@ export interface IntegrationBotDeps {
   recognizer?: Recognizer;
   /** Erases what a channel keeps of the conversation itself (e.g. the web chat's message log) on "delete my data". */
   eraseChannelHistory?: (context: TurnContext) => Promise<void>;
+  /** Asks for a caseworker (src/handoff): a path's handoff node and the "person" command end up here. */
+  requestHandoff?: PathEngineDeps['requestHandoff'];
 }
 
 /**
@@ -77,6 +79,7 @@ export class IntegrationBot extends ActivityHandler {
           await deps.userState.delete(ctx);
           await deps.eraseChannelHistory?.(ctx);
         },
+        requestHandoff: deps.requestHandoff,
       }),
     );
 

@@ -6,6 +6,8 @@ export interface SafetyMiddlewareDeps {
   /** The user's chosen language (state); may reject when state cannot be read. */
   localeOf(context: TurnContext): Promise<string>;
   onAlarm?(category: SafetyCategory, language: string): void;
+  /** After the emergency numbers: e.g. the handoff offers a person with priority (or marks a running handoff urgent). */
+  afterAlarm?(context: TurnContext, language: string): Promise<void>;
 }
 
 /** The node id safety replies carry in channelData, like every message the bot sends. */
@@ -38,5 +40,6 @@ export class SafetyMiddleware implements Middleware {
       locale: hit.language,
       channelData: { node: SAFETY_NODE, safety: hit.category },
     } as Partial<Activity>);
+    await this.deps.afterAlarm?.(context, hit.language);
   }
 }

@@ -32,6 +32,15 @@ export interface PathState {
   menus: string[];
   /** Set while "delete my data" waits for a yes or no. */
   confirm?: 'delete';
+  /** Messages in a row the step did not understand (two: the bot offers a person). */
+  misses?: number;
+}
+
+/** What the engine says when it asks for a person: the topic and reason of a handoff node, or of the path the user is on. */
+export interface HandoffAsked {
+  topic: 'work' | 'school' | 'leisure' | 'return_home' | 'other';
+  reason: string;
+  trigger: 'asked' | 'path';
 }
 
 export interface PathOptions {
@@ -49,7 +58,15 @@ export interface PathEngineDeps {
   localeOf(context: TurnContext): Promise<string>;
   /** Erases everything stored about the user and this conversation (applied by the turn's final write). */
   eraseUserData(context: TurnContext): Promise<void>;
+  /**
+   * "A handoff was asked for (topic, reason)": a handoff node or the "person" command. Resolves
+   * true when a caseworker's queue has the conversation (the handoff has told the user); without
+   * it, or on false, the engine shows the node's text / the contact menu as before.
+   */
+  requestHandoff?(context: TurnContext, asked: HandoffAsked): Promise<boolean>;
 }
+
+const HANDOFF_TOPICS = new Set(['work', 'school', 'leisure', 'return_home']);
 
 /**
  * One dialog that walks the path graph: it sends a node's message, waits at menus and questions,
@@ -95,6 +112,8 @@ export class PathDialog extends Dialog<PathOptions> {
     const node = this.deps.graph.nodes.get(state.at);
     if (!node) return this.enter(dc, state, 'menu', undefined); // content changed since this conversation began
     const step = await this.answer(dc, node, text, lng);
+    const misses = state.misses ?? 0;
+    delete state.misses;
     if (step) return this.enter(dc, state, step, node);
 
     const command = await this.deps.commands.detectCommand(text, lng);
@@ -109,6 +128,12 @@ export class PathDialog extends Dialog<PathOptions> {
     }
 
     const retry = node.kind === 'question' && node.answer === 'number' ? this.deps.wording.path('common.number_retry', lng) : this.deps.wording.engine('not_understood', lng);
+    state.misses = misses + 1;
+    if (state.misses >= 2 && this.deps.requestHandoff) {
+      // Two misunderstandings in a row: offer a person (the button is the "person" command's own words).
+      delete state.misses;
+      return this.prompt(dc, state, retry, undefined, this.deps.wording.path('common.talk_to_person', lng));
+    }
     return this.prompt(dc, state, retry);
   }
 
@@ -164,8 +189,12 @@ export class PathDialog extends Dialog<PathOptions> {
         return this.enter(dc, state, 'menu', undefined);
       case 'back':
         return this.enter(dc, state, 'back', graph.nodes.get(state.at));
-      case 'human':
+      case 'human': {
+        const path = graph.nodes.get(state.at)?.path ?? '';
+        const topic = HANDOFF_TOPICS.has(path) ? (path as HandoffAsked['topic']) : 'other';
+        if (await this.deps.requestHandoff?.(dc.context, { topic, reason: 'asked_for_person', trigger: 'asked' })) return Dialog.EndOfTurn;
         return this.enter(dc, state, graph.contactStart, undefined);
+      }
       case 'help':
         return this.prompt(dc, state, wording.engine('help', lng), ENGINE_NODES.help);
       case 'delete_data':
@@ -195,12 +224,13 @@ export class PathDialog extends Dialog<PathOptions> {
   }
 
   /** Says the waiting node's message again (after help, a wrong answer or "no, keep my data"), optionally with another text. */
-  private async prompt(dc: DialogContext, state: PathState, text: string | undefined, node?: string): Promise<DialogTurnResult> {
+  private async prompt(dc: DialogContext, state: PathState, text: string | undefined, node?: string, extraChoice?: string): Promise<DialogTurnResult> {
     const current = this.deps.graph.nodes.get(state.at);
     if (!current) return this.enter(dc, state, 'menu', undefined);
     const lng = await this.deps.localeOf(dc.context);
     const message = this.promptOf(current, lng);
-    await this.send(dc, { ...message, node: node ?? message.node, text: text ?? message.text });
+    const choices = extraChoice ? [...(message.choices ?? []), extraChoice] : message.choices;
+    await this.send(dc, { ...message, choices, node: node ?? message.node, text: text ?? message.text });
     return Dialog.EndOfTurn;
   }
 
@@ -276,6 +306,7 @@ export class PathDialog extends Dialog<PathOptions> {
           break;
         case 'handoff':
           await flush();
+          if (await this.deps.requestHandoff?.(dc.context, { topic: node.topic, reason: node.reason, trigger: 'path' })) return Dialog.EndOfTurn;
           pending = { node: id, text: wording.path(node.say, lng) };
           target = node.goto ?? 'back';
           break;

@@ -15,8 +15,10 @@ describe('safety screen in the real server', () => {
   it('answers a danger message at once with 112 first, then the doctor, the crisis line and a person, before any path logic', async () => {
     const c = conv('en');
     const replies = await say(url, c, 'Please help, my husband hits me and he has a knife');
-    expect(replies).to.have.length(1);
-    const [reply] = replies;
+    expect(replies, 'the emergency numbers, then the offer of a person with priority').to.have.length(2);
+    const [reply, offer] = replies;
+    expect((offer.channelData as { node: string }).node).to.equal('handoff.offer_urgent');
+    expect(offer.suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['Yes, I want a person']);
     expect(reply.locale).to.equal('en');
     expect((reply.channelData as { node: string; safety: string }).safety).to.equal('emergency.violence');
     const text = reply.text ?? '';
@@ -28,8 +30,9 @@ describe('safety screen in the real server', () => {
 
   it('answers in the language the message was written in, even before a language is chosen', async () => {
     const replies = await say(url, conv('ar'), 'ساعدوني زوجي يضربني');
-    expect(replies).to.have.length(1);
+    expect(replies).to.have.length(2);
     expect(replies[0].locale).to.equal('ar');
+    expect(replies[1].locale, 'the offer of a person in the same language').to.equal('ar');
     expect(replies[0].text).to.match(/^[^\d]*112/);
     expect(replies[0].text).to.contain('70 11 07 07');
   });
