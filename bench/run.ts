@@ -21,6 +21,7 @@ import { startTarget, type Target } from './target';
 import { bundleOptions, pageWeight, throttledLoad } from './page';
 import { socketBench } from './sockets';
 import { smsLatency } from './sms';
+import { handoffFigures } from './handoff';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -257,6 +258,16 @@ async function turnsSection(): Promise<void> {
       await target.stop();
     }
     console.log(`\n${(await smsLatency(redisServer.url, prefix)).join('\n')}`);
+
+    // Handoff: two instances on one Redis (bench/handoff.ts).
+    const handoffPrefix = `${prefix}ho:`;
+    const handoffEnv = { ...BOT_ENV, REDIS_KEY_PREFIX: handoffPrefix };
+    const [a, b] = [await startTarget('instance A', 'src/main.js', handoffEnv), await startTarget('instance B', 'src/main.js', handoffEnv)];
+    try {
+      console.log(await handoffFigures(a, b, redisServer.url, handoffPrefix, Number(process.env.BENCH_HANDOFF_ROUNDS ?? 50)));
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   } finally {
     await redis.quit();
     await redisServer.stop();
