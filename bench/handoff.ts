@@ -103,3 +103,47 @@ export async function handoffFigures(a: HandoffTarget, b: HandoffTarget, redisUr
     line('caseworker\'s reply posted on B → on the user\'s WebSocket on A', toScreen),
   ].join('\n');
 }
+
+/** `node dist/bench/handoff.js`: only the handoff figures (npm run bench prints them after the turn figures). */
+async function standalone(): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const { startTestRedis } = await import('../test/support/redisServer');
+  const { freePort } = await import('../test/support/freePort');
+  const { PROJECT_ROOT } = await import('../src/projectRoot');
+  const redis = await startTestRedis();
+  const prefix = `bench:${Date.now()}:ho:`;
+  const children: import('node:child_process').ChildProcess[] = [];
+  const start = async (): Promise<HandoffTarget> => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return { url };
+      } catch {
+        if (Date.now() > deadline) throw new Error('an instance did not start within 60 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  try {
+    const [a, b] = [await start(), await start()];
+    console.log(await handoffFigures(a, b, redis.url, prefix, Number(process.env.BENCH_HANDOFF_ROUNDS ?? 50)));
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await redis.stop();
+  }
+}
+
+if (require.main === module) {
+  standalone().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
