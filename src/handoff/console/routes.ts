@@ -174,7 +174,6 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
       guarded({ csrf: true }, async (req, res, session) => {
         const id = idOf(req);
         const result = await run(id, session, req.body);
-        if (result === 'bad') return;
         await audit({ user: session.user, action: name, conversationId: id });
         const record = result && typeof result === 'object' && 'conversationId' in result ? summary(result as HandoffRecord, Date.now(), deps.i18n) : undefined;
         res.json({ ok: true, ...(record ? { conversation: record } : {}) });
