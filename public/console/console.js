@@ -162,10 +162,10 @@
     });
   }
 
-  function open(id) {
+  function open(id, refresh) {
     openId = id;
     renderQueue();
-    return api('GET', '/conversations/' + encodeURIComponent(id)).then(function (data) {
+    return api('GET', '/conversations/' + encodeURIComponent(id) + (refresh ? '?refresh=1' : '')).then(function (data) {
       openData = data;
       renderConversation();
     }).catch(function (err) { showError(err); });
@@ -237,8 +237,8 @@
   function act(path, body) {
     if (!openId) return Promise.resolve();
     return api('POST', '/conversations/' + encodeURIComponent(openId) + path, body === undefined ? {} : body)
-      .then(function () { return Promise.all([open(openId), loadQueue()]); })
-      .catch(function (err) { showError(err); if (err.status === 409 || err.status === 404) { loadQueue(); open(openId); } });
+      .then(function () { return Promise.all([open(openId, true), loadQueue()]); })
+      .catch(function (err) { showError(err); if (err.status === 409 || err.status === 404) { loadQueue(); open(openId, true); } });
   }
 
   function beep() {
@@ -277,7 +277,7 @@
       var ev = {};
       try { ev = JSON.parse(e.data); } catch { return; }
       loadQueue();
-      if (ev.conversationId && ev.conversationId === openId) open(openId);
+      if (ev.conversationId && ev.conversationId === openId) open(openId, true);
     });
   }
 

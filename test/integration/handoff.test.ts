@@ -168,12 +168,15 @@ describe('handoff: two instances, one Redis, web chat user and caseworker consol
     expect((await other.call('POST', `/conversations/${id}/close`)).status).to.equal(200);
     await user.until((x) => node(x) === 'handoff.closed', 'closed');
 
+    expect((await other.call('GET', `/conversations/${id}`)).status).to.equal(200);
+    expect((await other.call('GET', `/conversations/${id}?refresh=1`)).status, 'the console refreshing after an event').to.equal(200);
     const lead = new ConsoleClient(consoleUrl);
     await lead.login('lead', PASSWORD);
     const audit = await lead.call('GET', '/audit');
     expect(audit.status).to.equal(200);
     const actions = (audit.body.entries as { action: string; conversationId?: string }[]).filter((e) => e.conversationId === id).map((e) => e.action);
-    expect(actions).to.include.members(['claim', 'reply', 'note', 'transfer', 'close', 'open'].filter((x) => x !== 'open'));
+    expect(actions).to.include.members(['claim', 'reply', 'note', 'transfer', 'close', 'open']);
+    expect(actions.filter((x) => x === 'open'), 'a refresh is not a new "opened"').to.have.length(1);
     expect(JSON.stringify(audit.body), 'the audit log has no message text').not.to.contain('Now it is me');
 
     // logout ends the session

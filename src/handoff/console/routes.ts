@@ -163,7 +163,8 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
     '/console/api/conversations/:id',
     guarded({ csrf: false }, async (req, res, session) => {
       const details = await service.details(idOf(req));
-      await audit({ user: session.user, action: 'open', conversationId: details.record.conversationId });
+      // ?refresh=1: the console reloading an open conversation after an event (not a new "opened" in the audit log)
+      if (queryOf(req).get('refresh') !== '1') await audit({ user: session.user, action: 'open', conversationId: details.record.conversationId });
       res.json({ ...summary(details.record, Date.now(), deps.i18n), profile: details.record.profile, path: details.path, position: details.position, transcript: details.transcript, notes: details.notes });
     }),
   );
@@ -219,7 +220,7 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
   server.get(
     '/console/api/audit',
     guarded({ csrf: false, admin: true }, async (req, res) => {
-      const limit = Math.min(1000, Math.max(1, Number((req.query as Record<string, string> | undefined)?.limit) || 200));
+      const limit = Math.min(1000, Math.max(1, Number(queryOf(req).get('limit')) || 200));
       res.json({ entries: await store.readAudit(limit) });
     }),
   );
@@ -256,6 +257,12 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
       for (const stop of [...streams]) stop();
     },
   };
+}
+
+/** The request's query string (the server has no query parser plugin). */
+function queryOf(req: Request): URLSearchParams {
+  const raw = req.getQuery();
+  return new URLSearchParams(typeof raw === 'string' ? raw : '');
 }
 
 /** What the queue shows of a handoff (no message text). */
