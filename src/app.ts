@@ -75,7 +75,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     metrics,
     i18n,
     facts: graph.facts,
-    redis: config.redisUrl ? createRedisClient(config.redisUrl, log) : undefined,
+    redis: usesRedis(config) ? createRedisClient(config, log) : undefined,
     binding: {
       localeOf: (ctx) => bot.localeOf(ctx),
       profileOf: async (ctx) => {

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { type RedisClient as Redis, duplicateClient } from '../infra/redis';
 import { dispatch, type EventBus } from './eventBus';
 
 /**
@@ -25,7 +25,7 @@ export class RedisEventBus implements EventBus {
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     const name = this.name(channel);
     if (!this.subscriber) {
-      this.subscriber = this.client.duplicate();
+      this.subscriber = duplicateClient(this.client);
       this.subscriber.on('error', () => undefined); // the main client reports outages
       this.subscriber.on('message', (ch: string, raw: string) => {
         let message: unknown;

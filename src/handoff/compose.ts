@@ -1,6 +1,6 @@
 import type { ConversationReference, Middleware, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '../infra/redis';
 import type { Server } from 'restify';
 import type { Config } from '../config';
 import type { EventBus } from '../events';

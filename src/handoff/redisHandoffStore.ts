@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '../infra/redis';
 import { OPEN_STATES, queueScore, type HandoffRecord, type HandoffStore, type Note, type Transition, type TransitionResult } from './types';
 
 /**
@@ -100,14 +100,12 @@ export class RedisHandoffStore implements HandoffStore {
   async open(limit = 200): Promise<HandoffRecord[]> {
     const ids = await this.client.zrange(this.queueKey, "0", String(limit - 1));
     if (ids.length === 0) return [];
-    // One GET per record (records live in different slots; a pipeline is one round trip on a single node).
-    const pipeline = this.client.pipeline();
-    for (const id of ids) pipeline.get(this.key(id, 'rec'));
-    const replies = (await pipeline.exec()) ?? [];
+    // One GET per record: records live in different slots (auto-pipelined into one round trip on a single node).
+    const replies = await Promise.all(ids.map((id) => this.client.get(this.key(id, 'rec'))));
     const open: HandoffRecord[] = [];
     const stale: string[] = [];
     ids.forEach((id, i) => {
-      const raw = replies[i]?.[1] as string | null | undefined;
+      const raw = replies[i];
       const record = raw ? decode(raw) : undefined;
       if (record && OPEN_STATES.includes(record.state)) open.push(record);
       else stale.push(id);

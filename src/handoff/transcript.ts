@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '../infra/redis';
 
 /** One message of a conversation, as the caseworker reads it. */
 export interface TranscriptEntry {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisClient as Redis } from '../../infra/redis';
 
 export type Role = 'caseworker' | 'admin';
 
