@@ -9,6 +9,7 @@ import { NumberHash } from '../../src/channels/sms/numberHash';
 import { countSms } from '../../src/channels/sms/segments';
 import { spawnServer, startApp, type ServerProcess } from '../support/botServer';
 import { FakeTwilio } from '../support/fakeTwilio';
+import { ConsoleClient } from '../support/handoffClients';
 import { say } from '../support/activities';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
@@ -288,6 +289,52 @@ describe('SMS through the self-hosted Twilio bridge (two instances on one Redis,
     expect(texts[1]).to.include({ to: from, from: FROM, body: 'Hej. Jeg er Mette fra Tønder Kommune. Jeg kan ringe til dig i morgen kl. 10.' });
     expect(texts[1].accountSid).to.equal(env.TWILIO_ACCOUNT_SID);
     expect(texts[1].authorization).to.equal(`Basic ${Buffer.from(`${env.TWILIO_ACCOUNT_SID}:${TOKEN}`).toString('base64')}`);
+  });
+
+  it('a person asked for by SMS: one short text says what happens next; the caseworker claims and answers in the console; the answers arrive as SMS; handed back, the bot answers again', async () => {
+    const password = 'sms caseworker password 42';
+    await c.app.handoff.accounts.add('sara', password);
+    const sara = new ConsoleClient(c.url);
+    expect((await sara.login('sara', password)).status).to.equal(200);
+    const from = newNumber();
+    await text(a.url, from, 'hej');
+    await text(b.url, from, 'dansk');
+    const queued = await text(a.url, from, 'tal med en person');
+    expectWithinLimits(queued, 'da');
+    expect(queued, 'a person answers, not the bot').to.contain('Nu svarer en person dig, ikke botten.');
+    expect(queued, 'office hours are to be confirmed: no promised time').to.contain('Jeg kan ikke love, hvornår en person svarer.');
+
+    const queue = await sara.call('GET', '/queue');
+    const item = (queue.body.items as { conversationId: string; channel: string; language: string }[]).find((i) => i.channel === 'sms' && i.conversationId === `sms-${hash.of(from)}`);
+    expect(item, JSON.stringify(queue.body)).to.include({ language: 'da' });
+    const id = item!.conversationId;
+    expect(JSON.stringify(queue.body), 'the console never shows the number').not.to.contain(from.slice(1));
+
+    const beforeClaim = fake.textsTo(from).length;
+    expect((await sara.call('POST', `/conversations/${id}/claim`)).status).to.equal(200);
+    await fake.waitForTexts(from, beforeClaim + 1);
+    expect((await sara.call('POST', `/conversations/${id}/messages`, { text: 'Hej, jeg hedder Sara. Hvad kan jeg hjælpe med?' })).status).to.equal(200);
+    const afterReply = await fake.waitForTexts(from, beforeClaim + 2);
+    expect(afterReply[afterReply.length - 1].body).to.contain('Hej, jeg hedder Sara. Hvad kan jeg hjælpe med?');
+
+    // The user's answer by SMS goes to the caseworker (transcript), not to the bot.
+    const beforeAnswer = fake.textsTo(from).length;
+    expect((await webhook(b.url, params(from, 'Jeg har fået et brev'))).status).to.equal(200);
+    const deadline = Date.now() + 10_000;
+    let transcript: { from: string; text: string }[] = [];
+    while (Date.now() < deadline) {
+      transcript = (await sara.call('GET', `/conversations/${id}`)).body.transcript as { from: string; text: string }[];
+      if (transcript.some((e) => e.from === 'user' && e.text === 'Jeg har fået et brev')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(transcript.filter((e) => e.from === 'user').map((e) => e.text)).to.include('Jeg har fået et brev');
+    expect(fake.textsTo(from).length, 'with a caseworker, the bot sends no text').to.equal(beforeAnswer);
+
+    expect((await sara.call('POST', `/conversations/${id}/release`)).status).to.equal(200);
+    const released = await fake.waitForTexts(from, beforeAnswer + 1);
+    expectWithinLimits(released[released.length - 1].body, 'da');
+    const help = await text(a.url, from, 'hjælp');
+    expect(help.length).to.be.greaterThan(0);
   });
 
   it('retries a transient Twilio failure, stops at a permanent one, and counts both', async () => {
