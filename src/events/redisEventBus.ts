@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { type RedisClient as Redis, duplicateClient } from '../infra/redis';
 import { dispatch, type EventBus } from './eventBus';
 
@@ -19,7 +20,19 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.client.publish(this.name(channel), JSON.stringify(message ?? null));
+    await this.publisher().publish(this.name(channel), JSON.stringify(message ?? null));
+  }
+
+  /**
+   * Where PUBLISH goes. A Cluster client sends a keyless command to any node, and messages that
+   * enter the cluster at different nodes can overtake each other; one fixed master (the first by
+   * address) keeps one publisher's messages in order.
+   */
+  private publisher(): Redis {
+    if (!(this.client instanceof Cluster)) return this.client;
+    const masters = this.client.nodes('master');
+    const address = (n: (typeof masters)[number]) => `${n.options.host ?? ''}:${n.options.port ?? 0}`;
+    return masters.sort((x, y) => address(x).localeCompare(address(y)))[0] ?? this.client;
   }
 
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {

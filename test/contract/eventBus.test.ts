@@ -3,6 +3,9 @@ import Redis from 'ioredis';
 import { type EventBus, MemoryEventBus, RedisEventBus } from '../../src/events';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
 
 /**
  * One contract for every event bus (memory, Redis pub/sub): a message reaches every subscriber of
@@ -12,7 +15,12 @@ interface Implementation {
   name: string;
   /** Two instances on the same bus (the same object for memory). */
   make(): { a: EventBus; b: EventBus };
+  /** Runs once before the implementation's tests (starts the Redis Cluster). */
+  setup?(): Promise<void>;
 }
+
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
+let clusterNodes: string[] = [];
 
 const opened: EventBus[] = [];
 const implementations: Implementation[] = [
@@ -36,6 +44,21 @@ const implementations: Implementation[] = [
       return { a: open(), b: open() };
     },
   },
+  {
+    name: 'RedisEventBus on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    make() {
+      const prefix = uniquePrefix('ev');
+      const open = () => {
+        const bus = new RedisEventBus(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), { prefix, ownsClient: true });
+        opened.push(bus);
+        return bus;
+      };
+      return { a: open(), b: open() };
+    },
+  },
 ];
 
 async function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -48,6 +71,10 @@ async function until(check: () => boolean, what: string, ms = 3000): Promise<voi
 
 for (const impl of implementations) {
   describe(`EventBus contract: ${impl.name}`, () => {
+    before(async function () {
+      this.timeout(120_000);
+      await impl.setup?.();
+    });
     after(async () => {
       await Promise.all(opened.splice(0).map((b) => b.close()));
     });

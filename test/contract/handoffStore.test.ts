@@ -3,6 +3,9 @@ import Redis from 'ioredis';
 import { type HandoffRequest, type HandoffStore, MemoryHandoffStore, RedisHandoffStore, transitions } from '../../src/handoff';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
 
 /**
  * One contract for every handoff store (memory, Redis): the state machine bot → queued →
@@ -13,7 +16,12 @@ interface Implementation {
   name: string;
   /** A fresh store; `twin()` is a second instance on the same data (the same object for memory). */
   make(ttlMs?: number): { store: HandoffStore; twin(): HandoffStore };
+  /** Runs once before the implementation's tests (starts the Redis Cluster). */
+  setup?(): Promise<void>;
 }
+
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
+let clusterNodes: string[] = [];
 
 const opened: HandoffStore[] = [];
 const implementations: Implementation[] = [
@@ -31,6 +39,21 @@ const implementations: Implementation[] = [
       const prefix = uniquePrefix('ho');
       const open = () => {
         const store = new RedisHandoffStore(new Redis(testRedisUrl()), { prefix, ttlMs, ownsClient: true });
+        opened.push(store);
+        return store;
+      };
+      return { store: open(), twin: open };
+    },
+  },
+  {
+    name: 'RedisHandoffStore on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    make(ttlMs = 60_000) {
+      const prefix = uniquePrefix('ho');
+      const open = () => {
+        const store = new RedisHandoffStore(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), { prefix, ttlMs, ownsClient: true });
         opened.push(store);
         return store;
       };
@@ -60,6 +83,10 @@ function request(conversationId: string, extra: Partial<HandoffRequest> = {}): H
 for (const impl of implementations) {
   describe(`HandoffStore contract: ${impl.name}`, function () {
     this.timeout(30_000);
+    before(async function () {
+      this.timeout(120_000);
+      await impl.setup?.();
+    });
     after(async () => {
       await Promise.all(opened.splice(0).map((s) => s.close()));
     });
