@@ -86,7 +86,7 @@ function activity(conversation: number, n: number, text: string): string {
     type: 'message',
     id: `a${n}-${(activityIds += 1)}`,
     text,
-    channelId: 'directline',
+    channelId: 'webchat', // 'directline' is the self-hosted channel's own: refused on /api/messages
     serviceUrl: 'http://127.0.0.1:9/unused',
     deliveryMode: 'expectReplies',
     conversation: { id: `bench-conv-${conversation}` },
@@ -209,7 +209,7 @@ async function turnsSection(): Promise<void> {
   const redis = new Redis(redisServer.url);
   const prefix = `bench:${Date.now()}:`;
   const results = new Map<string, Result[]>();
-  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789' };
+  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'local' };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {

@@ -1,6 +1,6 @@
 import { ConversationState, UserState, type CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
-import type { Config } from './config';
+import { type Config, isLocalMode } from './config';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { createI18n } from './i18n';
@@ -17,6 +17,11 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
+import { ErasureRegistry, eraseOtherConversationsState } from './erasure/registry';
+import { UserConversations, rememberConversations } from './erasure/userConversations';
+import { type RateLimiter, MemoryRateLimiter } from './rateLimit/rateLimiter';
+import { RedisRateLimiter } from './rateLimit/redisRateLimiter';
+import { ClientLimits } from './rateLimit/clientLimits';
 
 export interface App {
   config: Config;
@@ -26,6 +31,8 @@ export interface App {
   adapter: CloudAdapter;
   bot: IntegrationBot;
   server: Server;
+  /** "Delete my data": the parts' erasure hooks (the handoff registers its own). */
+  erasure: ErasureRegistry;
   /** Listens on config.port (0: a free port); resolves with the port. */
   listen(): Promise<number>;
   /** Stops accepting, lets turns in flight finish (up to the grace time), closes the store. */
@@ -42,6 +49,12 @@ export function createStore(config: Config, metrics: Metrics, log: Logger): Conv
   });
 }
 
+/** The limiter of the unauthenticated routes: in Redis (shared by every instance) when REDIS_URL is set. */
+export function createRateLimiter(config: Config, log: Logger): RateLimiter {
+  if (!usesRedis(config)) return new MemoryRateLimiter();
+  return new RedisRateLimiter(createRedisClient(config, log), { prefix: config.redisKeyPrefix, ownsClient: true });
+}
+
 /** Builds every part from the configuration and wires them together. */
 export function createApp(config: Config, options: { log?: Logger; metrics?: Metrics } = {}): App {
   const log = options.log ?? createLogger(config);
@@ -53,6 +66,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const recognizer = createRecognizer(config, metrics);
+  const userState = new UserState(storage);
+  const userConversations = new UserConversations(userState, { ttlMs: config.stateTtlSeconds * 1000 });
   // SMS reads the user's language through the bot, built next (the closures run during turns only).
   const sms = createSms({
     config,
@@ -63,17 +78,25 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     localeOf: (ctx) => bot.localeOf(ctx),
     chosenLocale: async (ctx) => (await bot.profile.get(ctx))?.locale,
   });
-  const channels: SelfHostedChannel[] = [directLineChannel(createDirectLine(config, log), config), ...(sms.bridge ? [sms.bridge] : [])];
+  const directLine = createDirectLine(config, log);
+  const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
+  // "delete my data": every part that keeps something about a user registers what to erase
+  const erasure = new ErasureRegistry();
+  erasure.register('conversation state', eraseOtherConversationsState(store));
+  erasure.register('direct line', directLine.eraseUser);
+  const limiter = createRateLimiter(config, log);
   const bot: IntegrationBot = new IntegrationBot({
     conversationState: new ConversationState(storage),
-    userState: new UserState(storage),
+    userState,
     i18n,
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
     graph,
     recognizer,
-    eraseChannelHistory: async (ctx) => {
+    eraseUser: async (ctx) => {
+      const known = await userConversations.list(ctx);
       for (const channel of channels) await channel.eraseConversation(ctx);
+      await erasure.eraseUser({ channelId: ctx.activity.channelId, userId: ctx.activity.from?.id ?? '', conversationId: ctx.activity.conversation?.id ?? '' }, known);
     },
   });
   const adapter = createAdapter({
@@ -86,8 +109,17 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns],
   });
-  const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
-  for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics });
+  adapter.use(rememberConversations(userConversations));
+  const http = createHttpServer({
+    adapter, bot, store, metrics, log,
+    maxBodyBytes: config.maxBodyBytes,
+    protection: config.protection,
+    localMode: isLocalMode(config),
+    selfHostedChannelIds: channels.flatMap((c) => c.channelIds ?? []),
+    ownsServiceUrl: (url) => channels.some((c) => c.connectorFor(url) !== undefined),
+  });
+  const limits = new ClientLimits(limiter, config.protection);
+  for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics, upgrades: http.upgrades, limits });
   sms.register(http.server);
   const inFlight = () => http.inFlight() + channels.reduce((n, c) => n + c.inFlight(), 0);
 
@@ -99,6 +131,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     store,
     adapter,
     bot,
+    erasure,
     server: http.server,
     listen: async () => {
       // Warm first, then listen: no request (readiness probe included) reaches a cold process.
@@ -128,6 +161,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
         for (const channel of channels) await channel.close();
         await sms.close();
+        await limiter.close();
         await store.close();
       })()),
   };
