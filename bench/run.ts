@@ -337,6 +337,10 @@ async function socketsSection(): Promise<void> {
     REDIS_URL: redisServer.url,
     REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
     DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+    // web chat only; every conversation comes from this one machine, so the per-client limits are lifted
+    API_MESSAGES: 'off',
+    RATE_NEW_CONVERSATIONS_PER_MINUTE: '100000',
+    RATE_TOKENS_PER_MINUTE: '100000',
   });
   try {
     const r = await socketBench(target, sockets);
