@@ -87,7 +87,7 @@ function activity(conversation: number, n: number, text: string): string {
     type: 'message',
     id: `a${n}-${(activityIds += 1)}`,
     text,
-    channelId: 'directline',
+    channelId: 'webchat', // 'directline' is the self-hosted channel's own: refused on /api/messages
     serviceUrl: 'http://127.0.0.1:9/unused',
     deliveryMode: 'expectReplies',
     conversation: { id: `bench-conv-${conversation}` },
@@ -210,7 +210,7 @@ async function turnsSection(): Promise<void> {
   const redis = new Redis(redisServer.url);
   const prefix = `bench:${Date.now()}:`;
   const results = new Map<string, Result[]>();
-  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789' };
+  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'local' };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {
@@ -348,6 +348,10 @@ async function socketsSection(): Promise<void> {
     REDIS_URL: redisServer.url,
     REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
     DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+    // web chat only; every conversation comes from this one machine, so the per-client limits are lifted
+    API_MESSAGES: 'off',
+    RATE_NEW_CONVERSATIONS_PER_MINUTE: '100000',
+    RATE_TOKENS_PER_MINUTE: '100000',
   });
   try {
     const r = await socketBench(target, sockets);

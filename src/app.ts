@@ -1,6 +1,6 @@
 import { ConversationState, UserState, type CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
-import type { Config } from './config';
+import { type Config, isLocalMode } from './config';
 import { createLogger, type Logger } from './log';
 import { Metrics } from './metrics';
 import { createI18n } from './i18n';
@@ -19,6 +19,11 @@ import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
 import { createHandoff, type Handoff } from './handoff/compose';
 import { menuWord } from './handoff/router';
+import { ErasureRegistry, eraseOtherConversationsState } from './erasure/registry';
+import { UserConversations, rememberConversations } from './erasure/userConversations';
+import { type RateLimiter, MemoryRateLimiter } from './rateLimit/rateLimiter';
+import { RedisRateLimiter } from './rateLimit/redisRateLimiter';
+import { ClientLimits } from './rateLimit/clientLimits';
 
 export interface App {
   config: Config;
@@ -30,6 +35,8 @@ export interface App {
   server: Server;
   /** Caseworkers taking over: queue, transcript, console. */
   handoff: Handoff;
+  /** "Delete my data": the parts' erasure hooks (the handoff registers its own). */
+  erasure: ErasureRegistry;
   /** Listens on config.port (0: a free port); resolves with the port. */
   listen(): Promise<number>;
   /** Stops accepting, lets turns in flight finish (up to the grace time), closes the store. */
@@ -46,6 +53,12 @@ export function createStore(config: Config, metrics: Metrics, log: Logger): Conv
   });
 }
 
+/** The limiter of the unauthenticated routes: in Redis (shared by every instance) when REDIS_URL is set. */
+export function createRateLimiter(config: Config, log: Logger): RateLimiter {
+  if (!usesRedis(config)) return new MemoryRateLimiter();
+  return new RedisRateLimiter(createRedisClient(config, log), { prefix: config.redisKeyPrefix, ownsClient: true });
+}
+
 /** Builds every part from the configuration and wires them together. */
 export function createApp(config: Config, options: { log?: Logger; metrics?: Metrics } = {}): App {
   const log = options.log ?? createLogger(config);
@@ -57,6 +70,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
 
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const recognizer = createRecognizer(config, metrics);
+  const userState = new UserState(storage);
+  const userConversations = new UserConversations(userState, { ttlMs: config.stateTtlSeconds * 1000 });
   // SMS reads the user's language through the bot, built next (the closures run during turns only).
   const sms = createSms({
     config,
@@ -67,7 +82,6 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     localeOf: (ctx) => bot.localeOf(ctx),
     chosenLocale: async (ctx) => (await bot.profile.get(ctx))?.locale,
   });
-  const channels: SelfHostedChannel[] = [directLineChannel(createDirectLine(config, log), config), ...(sms.bridge ? [sms.bridge] : [])];
   // The handoff talks to the bot and the adapter, built next (the closures run during turns only).
   const handoff = createHandoff({
     config,
@@ -90,17 +104,26 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       continueConversation: (reference, logic) => adapter.continueConversationAsync(config.microsoftApp.appId ?? '', reference, logic),
     },
   });
+  const directLine = createDirectLine(config, log);
+  const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
+  // "delete my data": every part that keeps something about a user registers what to erase
+  const erasure = new ErasureRegistry();
+  erasure.register('conversation state', eraseOtherConversationsState(store));
+  erasure.register('direct line', directLine.eraseUser);
+  const limiter = createRateLimiter(config, log);
   const bot: IntegrationBot = new IntegrationBot({
     conversationState: new ConversationState(storage),
-    userState: new UserState(storage),
+    userState,
     i18n,
     defaultLocale: config.defaultLocale,
     enabledLocales: config.enabledLocales,
     graph,
     recognizer,
-    eraseChannelHistory: async (ctx) => {
+    eraseUser: async (ctx) => {
+      const known = await userConversations.list(ctx);
       for (const channel of channels) await channel.eraseConversation(ctx);
       await handoff.erase(ctx);
+      await erasure.eraseUser({ channelId: ctx.activity.channelId, userId: ctx.activity.from?.id ?? '', conversationId: ctx.activity.conversation?.id ?? '' }, known);
     },
     requestHandoff: (ctx, asked) => handoff.request(ctx, asked),
   });
@@ -115,8 +138,17 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     channelMiddleware: [sms.turns],
     handoff: handoff.middleware,
   });
-  const http = createHttpServer({ adapter, bot, store, metrics, log, maxBodyBytes: config.maxBodyBytes });
-  for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics });
+  adapter.use(rememberConversations(userConversations));
+  const http = createHttpServer({
+    adapter, bot, store, metrics, log,
+    maxBodyBytes: config.maxBodyBytes,
+    protection: config.protection,
+    localMode: isLocalMode(config),
+    selfHostedChannelIds: channels.flatMap((c) => c.channelIds ?? []),
+    ownsServiceUrl: (url) => channels.some((c) => c.connectorFor(url) !== undefined),
+  });
+  const limits = new ClientLimits(limiter, config.protection);
+  for (const channel of channels) channel.register(http.server, { adapter, bot, log, metrics, upgrades: http.upgrades, limits });
   sms.register(http.server);
   handoff.register(http.server);
   const inFlight = () => http.inFlight() + channels.reduce((n, c) => n + c.inFlight(), 0);
@@ -130,6 +162,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     adapter,
     bot,
     handoff,
+    erasure,
     server: http.server,
     listen: async () => {
       // Warm first, then listen: no request (readiness probe included) reaches a cold process.
@@ -160,6 +193,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         for (const channel of channels) await channel.close();
         await sms.close();
         await handoff.close();
+        await limiter.close();
         await store.close();
       })()),
   };

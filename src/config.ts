@@ -53,6 +53,23 @@ export interface Config {
   sms: SmsConfig;
   /** Caseworkers taking over: the queue, the console and its accounts. */
   handoff: HandoffConfig;
+  /** Who may reach what: /api/messages in local mode, proxies, per-client limits. */
+  protection: ProtectionConfig;
+}
+
+export interface ProtectionConfig {
+  /** `on`: the route exists; `off`: it does not; `local`: it may run unauthenticated even in production. */
+  apiMessages: 'on' | 'off' | 'local';
+  /** Local mode: accept /api/messages from other machines and to non-loopback serviceUrls. */
+  localModeAllowRemote: boolean;
+  /** How many reverse proxies in front of the service are trusted to set X-Forwarded-For. */
+  trustProxy: number;
+  /** New conversations one client address may start per minute (all instances together). */
+  newConversationsPerMinute: number;
+  /** Tokens one client address may ask for per minute. */
+  tokensPerMinute: number;
+  /** Renewals of one conversation's token per minute. */
+  tokenRenewalsPerMinute: number;
 }
 
 export interface SmsConfig {
@@ -227,6 +244,22 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerAccount: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
       loginFailuresPerIp: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_IP', 20, 1, 10_000),
     },
+    protection: loadProtectionConfig(env, production, appId),
+  };
+}
+
+function loadProtectionConfig(env: Env, production: boolean, appId: string | undefined): ProtectionConfig {
+  const apiMessages = oneOf(env, 'API_MESSAGES', ['on', 'off', 'local'] as const, 'on');
+  if (production && appId === undefined && apiMessages === 'on') {
+    throw new ConfigError('MicrosoftAppId', 'set when NODE_ENV is production (or set API_MESSAGES=off to run without /api/messages, API_MESSAGES=local to accept it unauthenticated)', undefined);
+  }
+  return {
+    apiMessages,
+    localModeAllowRemote: bool(env, 'LOCAL_MODE_ALLOW_REMOTE', false),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    newConversationsPerMinute: integer(env, 'RATE_NEW_CONVERSATIONS_PER_MINUTE', 20, 1, 100_000),
+    tokensPerMinute: integer(env, 'RATE_TOKENS_PER_MINUTE', 60, 1, 100_000),
+    tokenRenewalsPerMinute: integer(env, 'RATE_TOKEN_RENEWALS_PER_MINUTE', 20, 1, 100_000),
   };
 }
 

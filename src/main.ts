@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   if (!usesRedis(config)) {
     log.warn('REDIS_URL is not set (nor REDIS_CLUSTER_NODES): using the embedded in-memory store (one instance only, state is lost on restart; not for production)');
   }
-  if (isLocalMode(config)) log.info('no MicrosoftAppId: local mode, requests are not authenticated (Emulator, tests)');
+  if (isLocalMode(config) && config.protection.apiMessages !== 'off') {
+    const who = config.protection.localModeAllowRemote ? 'from anywhere (LOCAL_MODE_ALLOW_REMOTE)' : 'from this machine only, with serviceUrls on this machine';
+    log.info(`no MicrosoftAppId: local mode, /api/messages is not authenticated and accepts activities ${who} (Emulator, tests)`);
+  }
 
   const port = await app.listen();
   log.info({ port, store: app.store.kind, locales: config.enabledLocales }, `web chat on http://localhost:${port}/ ; Bot Framework endpoint http://localhost:${port}/api/messages`);

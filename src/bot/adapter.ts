@@ -2,7 +2,7 @@ import { type Activity, CloudAdapter, type Middleware, ConfigurationBotFramework
 import type { i18n } from 'i18next';
 import type { ConnectorClient } from 'botframework-connector';
 import type { Config } from '../config';
-import type { Logger } from '../log';
+import { errorForLog, type Logger } from '../log';
 import { ReusableClientsAuthentication } from './reusableClients';
 import { DialogStateConfigCache } from './dialogStateConfigCache';
 import { requestLog } from '../requestLog';
@@ -11,6 +11,7 @@ import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
 import { SafetyScreen } from '../nlu/safety';
 import { SafetyMiddleware } from './safetyMiddleware';
 import type { ConversationStore } from '../state/conversationStore';
+import { isStoreOutage } from '../server/outage';
 import { TeamsCardMiddleware } from '../channels/teams/teamsCards';
 
 interface AdapterDeps {
@@ -90,10 +91,11 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     const busy = error instanceof ConversationBusyError;
     metrics.errors.inc({ where: busy ? 'busy' : 'turn' });
     const turnLog = requestLog(log);
-    turnLog.error({ err: error }, busy ? 'conversation busy, turn refused' : 'turn failed');
+    turnLog.error({ err: errorForLog(error) }, busy ? 'conversation busy, turn refused' : 'turn failed');
     let lng = config.defaultLocale;
     try {
-      lng = await deps.localeOf(context);
+      // the store is down: do not wait for it a second time, apologise in the default language
+      if (!isStoreOutage(error)) lng = await deps.localeOf(context);
     } catch {
       // state unreadable (store down): apologise in the default language
     }
@@ -101,7 +103,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       const key = busy ? 'error.busy' : 'error.generic';
       await context.sendActivity({ type: 'message', text: i18n.t(key, { lng }), locale: lng, channelData: { node: key } });
     } catch (sendError) {
-      turnLog.error({ err: sendError }, 'could not tell the user about the failed turn');
+      turnLog.error({ err: errorForLog(sendError) }, 'could not tell the user about the failed turn');
     }
   };
   return adapter;

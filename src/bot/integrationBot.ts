@@ -31,8 +31,8 @@ export interface IntegrationBotDeps {
    * is written in. Without it only the exact words in locales/<lng>/commands.json count.
    */
   recognizer?: Recognizer;
-  /** Erases what a channel keeps of the conversation itself (e.g. the web chat's message log) on "delete my data". */
-  eraseChannelHistory?: (context: TurnContext) => Promise<void>;
+  /** "Delete my data": erases what every other part keeps about the user (their other conversations, the web chat's log, ...). */
+  eraseUser?: (context: TurnContext) => Promise<void>;
   /** Asks for a caseworker (src/handoff): a path's handoff node and the "person" command end up here. */
   requestHandoff?: PathEngineDeps['requestHandoff'];
 }
@@ -75,9 +75,10 @@ export class IntegrationBot extends ActivityHandler {
         profile: this.profile,
         localeOf: (ctx) => this.localeOf(ctx),
         eraseUserData: async (ctx) => {
+          // first what the other parts keep (it needs the user's state, and may fail: then nothing is said to be deleted)
+          await deps.eraseUser?.(ctx);
           await deps.conversationState.delete(ctx);
           await deps.userState.delete(ctx);
-          await deps.eraseChannelHistory?.(ctx);
         },
         requestHandoff: deps.requestHandoff,
       }),

@@ -4,6 +4,8 @@ import type { Server } from 'restify';
 import type { IntegrationAdapter } from '../bot/adapter';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { ClientLimits } from '../rateLimit/clientLimits';
+import type { UpgradeRoutes } from '../server/guard';
 
 /** What a self-hosted channel gets once the adapter and the bot exist. */
 export interface SelfHostedChannelDeps {
@@ -11,6 +13,10 @@ export interface SelfHostedChannelDeps {
   bot: ActivityHandler;
   log: Logger;
   metrics: Metrics;
+  /** The server's guarded WebSocket upgrades (a channel's stream registers there). */
+  upgrades: UpgradeRoutes;
+  /** Per-client limits for routes anyone may call that create conversations or tokens. */
+  limits: ClientLimits;
 }
 
 /**
@@ -21,6 +27,8 @@ export interface SelfHostedChannelDeps {
  */
 export interface SelfHostedChannel {
   readonly name: string;
+  /** Channel ids only this channel's own activities carry: refused on /api/messages in local mode. */
+  readonly channelIds?: readonly string[];
   /** The client for one of this channel's serviceUrls; undefined for any other. */
   connectorFor(serviceUrl: string): ConnectorClient | undefined;
   /** Its HTTP routes. */

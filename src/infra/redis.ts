@@ -56,7 +56,10 @@ export function createRedisClient(target: RedisTarget | string, log: Logger): Re
       },
     );
   } else if (where.redisUrl) {
-    client = new Redis(where.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
+    // Fails fast on a standalone Redis outage (#14): a command waits at most 1 s and is retried once on a
+    // new connection, so Direct Line answers 503 and /api/messages its apology within about a second.
+    // A client for blocking commands (BLPOP, XREAD BLOCK) needs commandTimeout off.
+    client = new Redis(where.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 });
   } else {
     throw new Error('createRedisClient: neither REDIS_URL nor REDIS_CLUSTER_NODES is set');
   }

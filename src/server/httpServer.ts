@@ -3,10 +3,14 @@ import type { Activity, ActivityHandler } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import * as restify from 'restify';
 import type { IntegrationAdapter } from '../bot/adapter';
-import type { Logger } from '../log';
+import { errorForLog, hashForLog, type Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ConversationStore } from '../state/conversationStore';
 import { withRequestLog } from '../requestLog';
+import type { ProtectionConfig } from '../config';
+import { activityFieldProblem } from './activityShape';
+import { clientAddress, isLoopbackAddress, isLoopbackUrl } from './clientAddress';
+import { failureOf, guardRoutes, guardUpgrades, type UpgradeRoutes } from './guard';
 
 export interface HttpServerDeps {
   adapter: IntegrationAdapter;
@@ -15,10 +19,19 @@ export interface HttpServerDeps {
   metrics: Metrics;
   log: Logger;
   maxBodyBytes: number;
+  protection: ProtectionConfig;
+  /** No Bot Framework credentials: requests to /api/messages are not authenticated. */
+  localMode: boolean;
+  /** Channel ids of the self-hosted channels: their activities never come through /api/messages. */
+  selfHostedChannelIds: readonly string[];
+  /** True for a serviceUrl of a self-hosted channel (only that channel may use it). */
+  ownsServiceUrl(serviceUrl: string): boolean;
 }
 
 export interface HttpServer {
   server: restify.Server;
+  /** Where WebSocket upgrade handlers register (behind the guard). */
+  upgrades: UpgradeRoutes;
   /** Turns being processed right now (graceful shutdown waits for them). */
   inFlight(): number;
 }
@@ -37,9 +50,26 @@ export function activityProblem(body: unknown): string | undefined {
   const conversation = activity.conversation as Record<string, unknown> | undefined;
   if (!conversation || typeof conversation !== 'object' || typeof conversation.id !== 'string' || conversation.id === '') missing.push('conversation.id');
   if (typeof activity.channelId !== 'string' || activity.channelId === '') missing.push('channelId');
-  if (missing.length > 0) return `The activity is missing ${missing.join(', ')}.`;
   const from = activity.from as Record<string, unknown> | undefined;
-  if (from !== undefined && (from === null || typeof from !== 'object' || typeof from.id !== 'string')) return 'The activity\'s "from" must be an object with a string "id".';
+  if (from === undefined || from === null) missing.push('from');
+  if (missing.length > 0) return `The activity is missing ${missing.join(', ')}.`;
+  if (typeof from !== 'object' || Array.isArray(from) || typeof from.id !== 'string' || from.id === '') return 'The activity\'s "from" must be an object with a string "id".';
+  return activityFieldProblem(activity);
+}
+
+/**
+ * Who may post an activity to /api/messages, or why not. A self-hosted channel's activities only
+ * come from the channel itself (its channel id and serviceUrl cannot be borrowed); in local mode,
+ * nothing authenticates the caller, so only this machine may call, with a serviceUrl on this
+ * machine (the bot would otherwise POST its replies wherever it is told).
+ */
+function callerProblem(deps: HttpServerDeps, req: restify.Request, activity: Activity): string | undefined {
+  if (deps.ownsServiceUrl(activity.serviceUrl)) return 'This serviceUrl belongs to a channel of this service; its activities do not come through /api/messages.';
+  if (!deps.localMode) return undefined;
+  if (deps.selfHostedChannelIds.includes(activity.channelId)) return `The channel "${activity.channelId}" is served by this service itself; its activities do not come through /api/messages.`;
+  if (deps.protection.localModeAllowRemote) return undefined;
+  if (!isLoopbackAddress(clientAddress(req, deps.protection.trustProxy))) return 'Without Bot Framework credentials (local mode) only this machine may post activities (set LOCAL_MODE_ALLOW_REMOTE=true to allow others).';
+  if (!isLoopbackUrl(activity.serviceUrl)) return 'Without Bot Framework credentials (local mode) the serviceUrl must be on this machine (127.0.0.1, localhost).';
   return undefined;
 }
 
@@ -48,10 +78,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   let inFlight = 0;
 
   const server = restify.createServer({ name: 'tonder-integration-bot', handleUncaughtExceptions: false });
+  guardRoutes(server, log);
+  const upgrades = guardUpgrades(server.server, log);
   // restify's types omit bodyReader's maxBodySize, which jsonBodyParser passes on.
   server.use(restify.plugins.jsonBodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false } as restify.plugins.JsonBodyParserOptions));
 
-  server.post('/api/messages', async (req, res) => {
+  if (deps.protection.apiMessages !== 'off') server.post('/api/messages', async (req, res) => {
     const contentType = req.getContentType();
     if (contentType !== 'application/json' && !/\+json$/.test(contentType)) {
       return reject(res, 415, 'UnsupportedMediaType', 'Send the activity as JSON with Content-Type: application/json.');
@@ -60,7 +92,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     if (problem) return reject(res, 400, 'BadRequest', problem);
 
     const activity = req.body as Activity;
-    const requestId = (req.header('x-request-id') || activity.id || randomUUID()).slice(0, 100);
+    const refused = callerProblem(deps, req, activity);
+    if (refused) return reject(res, 403, 'Forbidden', refused);
+    // an activity id may carry the conversation id (Direct Line's do): logged as a hash
+    const requestId = (req.header('x-request-id') || (activity.id ? hashForLog(activity.id) : randomUUID())).slice(0, 100);
     const turnLog = log.child({ reqId: requestId, channel: activity.channelId, type: activity.type });
     const endTimer = metrics.turnDuration.startTimer();
     inFlight += 1;
@@ -78,8 +113,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
         return reject(res, 401, 'Unauthorized', 'The request is not authenticated for this bot.');
       }
       metrics.errors.inc({ where: 'http' });
-      turnLog.error({ err }, 'request failed');
-      if (!res.headersSent) reject(res, 500, 'InternalError', 'The bot could not process this activity.');
+      turnLog.error({ err: errorForLog(err) }, 'request failed');
+      const failure = failureOf(err);
+      if (failure.retryAfterSeconds !== undefined && !res.headersSent) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
+      if (!res.headersSent) reject(res, failure.status, failure.code, failure.status === 500 ? 'The bot could not process this activity.' : failure.message);
     } finally {
       inFlight -= 1;
       endTimer();
@@ -108,12 +145,17 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
     const status = err.statusCode ?? 500;
-    if (status >= 500) log.error({ err, path: req.path() }, 'server error');
+    if (status >= 500) {
+      log.error({ err: { name: err.name, message: err.message }, route: req.getRoute?.()?.path }, 'server error');
+      // never an internal message or a stack in a body
+      const failure = failureOf(err);
+      (err as { toJSON?: () => unknown }).toJSON = () => ({ code: failure.code, message: failure.message });
+    }
     else log.debug({ status, path: req.path(), message: err.message }, 'request rejected');
     callback();
   });
 
-  return { server, inFlight: () => inFlight };
+  return { server, upgrades, inFlight: () => inFlight };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

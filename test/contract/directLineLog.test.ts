@@ -132,6 +132,26 @@ for (const impl of implementations) {
       await log.eraseHistory(newId());
     });
 
+    it('forgets a conversation on request: record, activities, numbering and rate counter', async () => {
+      const { log, twin } = impl.make();
+      const id = newId();
+      const other = newId();
+      for (const c of [id, other]) {
+        await log.createConversation({ conversationId: c, userId: 'u1', createdAt: 1 });
+        await log.append(c, message('my address is secret'));
+        await log.countPost(c, 1, 60_000);
+      }
+      await twin().forget(id);
+      expect(await log.getConversation(id)).to.equal(undefined);
+      expect((await log.read(id, 0)).activities).to.deep.equal([]);
+      expect((await log.countPost(id, 1, 60_000)).allowed, 'a fresh rate window').to.equal(true);
+      // created again, it starts from nothing
+      await log.createConversation({ conversationId: id, userId: 'u1', createdAt: 2 });
+      expect((await log.append(id, message('new'))).watermark).to.equal(1);
+      expect((await log.read(other, 0)).activities.map((a) => a.text)).to.deep.equal(['my address is secret']);
+      await log.forget(newId());
+    });
+
     it('reads at most `limit` activities and continues from the watermark it returns', async () => {
       const { log } = impl.make();
       const id = newId();

@@ -21,7 +21,7 @@ describe('turns of one conversation arriving together', () => {
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', TURN_LOCK_WAIT_MS: '120000' };
     const servers: ServerProcess[] = await Promise.all([spawnServer(env), spawnServer(env)]);
     try {
-      const conv: Conversation = { channelId: 'directline', conversationId: `race-${Date.now()}`, userId: 'racer' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `race-${Date.now()}`, userId: 'racer' };
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) => post(servers[i % 2].url, activity(conv, { text: `tap ${i}` }))),
       );
@@ -47,7 +47,7 @@ describe('turns of one conversation arriving together', () => {
     this.timeout(120_000);
     const { app, url } = await startApp({ TURN_LOCK_WAIT_MS: '120000' });
     try {
-      const conv: Conversation = { channelId: 'directline', conversationId: `race-mem-${Date.now()}`, userId: 'racer' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `race-mem-${Date.now()}`, userId: 'racer' };
       await Promise.all(Array.from({ length: 50 }, (_, i) => post(url, activity(conv, { text: `tap ${i}` }))));
       const key = `${conv.channelId}/conversations/${conv.conversationId}/`;
       expect(turnsOf((await app.store.read([key]))[key] as { data?: { turns?: number } })).to.equal(50);

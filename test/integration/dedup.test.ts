@@ -33,7 +33,7 @@ for (const [name, env] of [
     });
 
     it('answers a retry after the turn with the same replies and changes nothing', async () => {
-      const conv: Conversation = { channelId: 'directline', conversationId: `dedup-${Date.now()}`, userId: 'u-dedup' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `dedup-${Date.now()}`, userId: 'u-dedup' };
       await post(url, activity(conv, { id: 'm1', text: 'hello' }));
       const first = await post(url, activity(conv, { id: 'm2', text: '2' }));
       expect(first.length).to.be.greaterThan(0);
@@ -48,7 +48,7 @@ for (const [name, env] of [
     });
 
     it('applies a retry that arrives while the first is still running once', async () => {
-      const conv: Conversation = { channelId: 'directline', conversationId: `dedup-par-${Date.now()}`, userId: 'u-dedup-2' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `dedup-par-${Date.now()}`, userId: 'u-dedup-2' };
       await post(url, activity(conv, { id: 'p1', text: 'hello' }));
       const [a, b, c] = await Promise.all([1, 2, 3].map(() => post(url, activity(conv, { id: 'p2', text: '2' }))));
       expect(texts(b)).to.deep.equal(texts(a));
@@ -57,7 +57,7 @@ for (const [name, env] of [
     });
 
     it('keeps activities of other conversations with the same id apart', async () => {
-      const one: Conversation = { channelId: 'directline', conversationId: `dedup-one-${Date.now()}`, userId: 'u-one' };
+      const one: Conversation = { channelId: 'webchat', conversationId: `dedup-one-${Date.now()}`, userId: 'u-one' };
       const two: Conversation = { ...one, conversationId: `dedup-two-${Date.now()}`, userId: 'u-two' };
       await post(url, activity(one, { id: 'same', text: 'hello' }));
       await post(url, activity(two, { id: 'same', text: 'hello' }));

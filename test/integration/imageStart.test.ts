@@ -163,6 +163,8 @@ describe('the image\'s start command, played from deploy/Dockerfile', function (
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: `image-${randomBytes(4).toString('hex')}:`,
       DIRECTLINE_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      // production refuses to start without Bot Framework credentials unless /api/messages is off (#14)
+      API_MESSAGES: 'off',
       SHUTDOWN_GRACE_MS: '3000',
     });
     try {

@@ -35,7 +35,7 @@ describe('a conversation whose instance was killed with SIGKILL mid-turn', () =>
     const [doomed, survivor] = await Promise.all([spawnServer(env), startApp({ ...env, LOG_LEVEL: 'silent', TURN_LOCK_WAIT_MS: '20000' })]);
     const redis = new Redis(testRedisUrl());
     try {
-      const conv: Conversation = { channelId: 'directline', conversationId: `crash-${Date.now()}`, userId: 'u-crash' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `crash-${Date.now()}`, userId: 'u-crash' };
       const stuck = new Promise<void>((resolve) => (arrived = () => resolve()));
       // Normal delivery: the bot posts its reply to the (hanging) serviceUrl inside the turn.
       const first = fetch(`${doomed.url}/api/messages`, {

@@ -32,7 +32,7 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const [one, two] = await Promise.all([startApp(env), startApp(env)]);
     try {
       expect(one.app.store.kind).to.equal('redis');
-      const conv: Conversation = { channelId: 'directline', conversationId: `cl-${Date.now()}`, userId: 'cl-user' };
+      const conv: Conversation = { channelId: 'webchat', conversationId: `cl-${Date.now()}`, userId: 'cl-user' };
       expect(nodeOf(await say(one.url, conv, 'hello'))).to.include('language.prompt');
       expect(nodeOf(await say(two.url, conv, '2'))).to.include('welcome.group'); // English, chosen on the other instance
       expect(nodeOf(await say(one.url, conv, '1'))).to.include('welcome.children');
@@ -51,7 +51,7 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
     const { app, url } = await startApp(env);
     try {
       const stamp = Date.now().toString(36);
-      const conversations: Conversation[] = Array.from({ length: 12 }, (_, i) => ({ channelId: 'directline', conversationId: `fo-${stamp}-${i}`, userId: `fo-user-${stamp}-${i}` }));
+      const conversations: Conversation[] = Array.from({ length: 12 }, (_, i) => ({ channelId: 'webchat', conversationId: `fo-${stamp}-${i}`, userId: `fo-user-${stamp}-${i}` }));
       const acknowledged = new Map<string, number>();
       const failures = new Map<string, number>();
       let stop = false;

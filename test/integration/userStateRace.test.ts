@@ -113,7 +113,7 @@ describe('user state shared by two conversations answering at once (issue 14 ite
   async function botRace(urls: [string, string], trials: number): Promise<void> {
     for (let t = 0; t < trials; t++) {
       const id = `${Date.now().toString(36)}-${t}`;
-      const a: Conversation = { channelId: 'directline', conversationId: `race-a-${id}`, userId: `racer-${id}` };
+      const a: Conversation = { channelId: 'webchat', conversationId: `race-a-${id}`, userId: `racer-${id}` };
       const b: Conversation = { ...a, conversationId: `race-b-${id}` };
       await say(urls[0], a, 'hello');
       await say(urls[0], a, '2'); // English
@@ -146,7 +146,7 @@ describe('user state shared by two conversations answering at once (issue 14 ite
         await botRace(urls as unknown as [string, string], TRIALS / 2);
         let lost = 0;
         for (const { user } of profiles) {
-          const key = `directline/users/${user}/`;
+          const key = `webchat/users/${user}/`;
           const stored = (await app.store.read([key]))[key]?.profile as Profile | undefined;
           if (stored?.group !== 'family_refugee' || stored?.has_children !== true) lost++;
         }

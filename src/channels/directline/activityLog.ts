@@ -44,6 +44,11 @@ export interface DirectLineLog {
    * numbering goes on, so watermarks clients hold stay valid and later activities still arrive.
    */
   eraseHistory(conversationId: string): Promise<void>;
+  /**
+   * Deletes the conversation and everything kept with it: record, activities, numbering and rate
+   * counter ("delete my data" for the user's other conversations). It then no longer exists.
+   */
+  forget(conversationId: string): Promise<void>;
   /** Calls `listener` whenever the conversation gets an activity (on any instance). */
   subscribe(conversationId: string, listener: () => void): Promise<() => void>;
   /** Counts one post in the conversation's current window of `windowMs`. */

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, ConversationAccount } from 'botbuilder';
-import type { Logger } from '../../log';
+import { errorForLog, hashForLog, type Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import { withRequestLog } from '../../requestLog';
 import { type DirectLineLog, type ActivitySet } from './activityLog';
 import type { SelfHostedConnector } from './connector';
+import { activityFieldProblem } from '../../server/activityShape';
 import { DirectLineError } from './errors';
 import { CHANNEL_ID_DIRECTLINE, MAX_ACTIVITY_CHARS_DIRECTLINE, isValidConversationId } from './limits';
 import { type DirectLineTokens, type TokenClaims } from './tokens';
@@ -61,13 +62,18 @@ export class DirectLineChannel {
     return { kind: 'user', claims: check.claims };
   }
 
-  /** The caller may use `conversationId`, and it exists. */
+  /** The conversation exists (was started and has not expired). */
+  async exists(conversationId: string): Promise<boolean> {
+    return isValidId(conversationId) && (await this.deps.log.getConversation(conversationId)) !== undefined;
+  }
+
+  /** The conversation exists (404 otherwise) and the caller may use it (403 otherwise). */
   async authorize(caller: Caller, conversationId: string): Promise<void> {
+    if (!(await this.exists(conversationId))) {
+      throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
+    }
     if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
       throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
-    }
-    if (!isValidId(conversationId) || !(await this.deps.log.getConversation(conversationId))) {
-      throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
     }
   }
 
@@ -115,9 +121,15 @@ export class DirectLineChannel {
 
   /**
    * Starts the conversation of a token (or a new one for the secret): true when it is new, and then
-   * the bot has been told the user joined (its welcome is in the log).
+   * the bot has been told the user joined (its welcome is in the log). `beforeCreate` runs (and may
+   * refuse, e.g. a rate limit) only when a conversation is about to be created.
    */
-  async start(caller: Caller, serviceUrl: string, body: { user?: { id?: unknown }; locale?: unknown }): Promise<{ conversationId: string; token: string; created: boolean; userId: string }> {
+  async start(
+    caller: Caller,
+    serviceUrl: string,
+    body: { user?: { id?: unknown }; locale?: unknown },
+    beforeCreate: () => Promise<void> = async () => undefined,
+  ): Promise<{ conversationId: string; token: string; created: boolean; userId: string }> {
     let conversationId: string;
     let userId: string;
     let token: string;
@@ -129,6 +141,7 @@ export class DirectLineChannel {
       userId = caller.claims.userId;
       token = this.renew(caller.claims).token;
     }
+    if (caller.kind === 'secret' || !(await this.exists(conversationId))) await beforeCreate();
     const created = await this.deps.log.createConversation({ conversationId, userId, createdAt: Date.now() });
     if (created) {
       const locale = typeof body.locale === 'string' && body.locale.length <= 20 ? body.locale : undefined;
@@ -154,6 +167,8 @@ export class DirectLineChannel {
     }
     const incoming = body as Partial<Activity> & Record<string, unknown>;
     if (typeof incoming.type !== 'string' || incoming.type === '') throw new DirectLineError(400, 'BadArgument', 'The activity needs a "type".');
+    const wrongType = activityFieldProblem(incoming);
+    if (wrongType) throw new DirectLineError(400, 'BadArgument', wrongType);
     if (JSON.stringify(incoming).length > MAX_ACTIVITY_CHARS) {
       throw new DirectLineError(413, 'MessageSizeTooBig', `The activity is larger than ${MAX_ACTIVITY_CHARS} characters.`);
     }
@@ -161,10 +176,11 @@ export class DirectLineChannel {
     if (!rate.allowed) {
       throw new DirectLineError(429, 'TooManyRequests', 'Too many messages in this conversation. Wait a moment.', Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
     }
-    const givenFrom = (incoming.from ?? {}) as { id?: unknown; name?: unknown };
+    const givenFrom = (incoming.from ?? {}) as { id?: unknown };
     const userId = caller.kind === 'user' ? caller.claims.userId : typeof givenFrom.id === 'string' ? givenFrom.id : '';
     if (!userId) throw new DirectLineError(400, 'BadArgument', 'The activity needs "from.id".');
-    const from = { id: userId, ...(typeof givenFrom.name === 'string' ? { name: givenFrom.name } : {}), role: 'user' } as ChannelAccount;
+    // The client's own from.name is never taken: nobody may call themselves "Caseworker".
+    const from = { id: userId, role: 'user' } as ChannelAccount;
 
     const fields: Partial<Activity> = { ...incoming };
     delete fields.serviceUrl;
@@ -199,7 +215,7 @@ export class DirectLineChannel {
       timestamp: new Date(),
     } as Activity;
     if (typeof fields.timestamp === 'string') activity.timestamp = new Date(fields.timestamp);
-    const turnLog = this.deps.logger.child({ reqId: activity.id, channel: CHANNEL_ID, type: activity.type });
+    const turnLog = this.deps.logger.child({ reqId: hashForLog(activity.id ?? ''), channel: CHANNEL_ID, type: activity.type });
     const endTimer = this.deps.metrics.turnDuration.startTimer();
     this.deps.turns.inFlight += 1;
     try {
@@ -207,7 +223,7 @@ export class DirectLineChannel {
       this.deps.metrics.turns.inc({ channel: CHANNEL_ID, type: activity.type });
     } catch (err) {
       this.deps.metrics.errors.inc({ where: 'directline' });
-      turnLog.error({ err }, 'direct line turn failed');
+      turnLog.error({ err: errorForLog(err) }, 'direct line turn failed');
       throw new DirectLineError(502, 'BotError', 'The bot could not process the activity.');
     } finally {
       this.deps.turns.inFlight -= 1;

@@ -6,7 +6,11 @@ import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import { createRedisClient, usesRedis } from '../../infra/redis';
+import type { ClientLimits } from '../../rateLimit/clientLimits';
+import type { UpgradeRoutes } from '../../server/guard';
+import type { ErasureHook } from '../../erasure/registry';
 import type { DirectLineLog } from './activityLog';
+import { CHANNEL_ID_DIRECTLINE, isValidConversationId } from './limits';
 import { DirectLineChannel } from './channel';
 import { CONNECTOR_PATH, SelfHostedConnector } from './connector';
 import { registerConnectorRoutes } from './connectorRoutes';
@@ -15,11 +19,11 @@ import { MemoryActivityLog } from './memoryActivityLog';
 import { RedisActivityLog } from './redisActivityLog';
 import { registerClientRoutes } from './routes';
 import { attachStream } from './stream';
-import { CHANNEL_ID_DIRECTLINE } from './limits';
 import { DirectLineTokens, randomTokenSecret } from './tokens';
 import { registerTokenSource } from './tokenEndpoint';
 import { pageLocales, registerWebPage } from './webPage';
 import { warmUpChannel } from './warmUp';
+
 
 export interface DirectLine {
   /** The log of every conversation of the channel (memory or Redis). */
@@ -32,6 +36,8 @@ export interface DirectLine {
   inFlight(): number;
   /** Turn counter shared with the channel. */
   readonly turns: { inFlight: number };
+  /** "Delete my data" for this channel: everything of the user's other conversations (the asking one's messages: eraseConversation). */
+  eraseUser: ErasureHook;
   /** Something to stop before the log closes (open WebSockets). */
   onClose(stop: () => void): void;
   close(): Promise<void>;
@@ -67,6 +73,11 @@ export function createDirectLine(config: Config, logger: Logger): DirectLine {
     tokens,
     connector,
     connectorFor: (url) => connector.clientFor(url),
+    eraseUser: async ({ channelId, conversationId, conversationIds }) => {
+      if (channelId !== CHANNEL_ID_DIRECTLINE) return;
+      // the asking conversation stays usable (the confirmation and later messages still arrive); the others go
+      await Promise.all(conversationIds.filter((id) => id !== conversationId && isValidConversationId(id)).map((id) => store.forget(id)));
+    },
     onClose: (stop) => stops.push(stop),
     close: async () => {
       for (const stop of stops) stop();
@@ -82,6 +93,10 @@ export interface DirectLineDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
+  /** The server's guarded WebSocket upgrades (the stream registers there). */
+  upgrades: UpgradeRoutes;
+  /** Per-client limits of the routes that create conversations and tokens. */
+  limits: ClientLimits;
 }
 
 const OWN_PATHS = /^\/(v3\/directline|api\/directline|directline\/)/;
@@ -106,11 +121,11 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): { warm
     botId,
     turns: directLine.turns,
   });
-  registerClientRoutes(server, channel, directLine.connector, log);
+  registerClientRoutes(server, channel, directLine.connector, log, deps.limits);
   registerConnectorRoutes(server, directLine.tokens, directLine.log, botId, log);
-  registerTokenSource(server, channel, { azureSecret: config.directLine.azureSecret, azureUrl: config.directLine.azureUrl }, log);
+  registerTokenSource(server, channel, { azureSecret: config.directLine.azureSecret, azureUrl: config.directLine.azureUrl }, log, deps.limits);
   registerWebPage(server, { enabledLocales: config.enabledLocales, azureUrl: config.directLine.azureSecret ? config.directLine.azureUrl : undefined }, log);
-  directLine.onClose(attachStream(server.server, channel, log).close);
+  directLine.onClose(attachStream(deps.upgrades, channel, log).close);
 
   // restify's own refusals (body too large, bad JSON, no route) in Direct Line's error shape
   for (const name of ['PayloadTooLarge', 'InvalidContent', 'BadRequest', 'UnsupportedMediaType', 'NotFound', 'MethodNotAllowed']) {
@@ -139,6 +154,7 @@ export function directLineChannel(directLine: DirectLine, config: Config): SelfH
   let warmUp: (() => Promise<{ turns: number; ms: number }>) | undefined;
   return {
     name: 'directline',
+    channelIds: [CHANNEL_ID_DIRECTLINE],
     connectorFor: directLine.connectorFor,
     register: (server, deps) => {
       ({ warmUp } = registerDirectLine(server, { directLine, config, ...deps }));

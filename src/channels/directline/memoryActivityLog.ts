@@ -75,6 +75,11 @@ export class MemoryActivityLog implements DirectLineLog {
     entry.activities = [];
   }
 
+  async forget(conversationId: string): Promise<void> {
+    this.conversations.delete(conversationId);
+    this.rates.delete(conversationId);
+  }
+
   async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
     this.events.on(conversationId, listener);
     return () => this.events.off(conversationId, listener);

@@ -96,6 +96,11 @@ export class RedisActivityLog implements DirectLineLog {
     await this.client.del(this.key(conversationId, 'log'));
   }
 
+  /** One DEL: the conversation's keys share its hash slot. */
+  async forget(conversationId: string): Promise<void> {
+    await this.client.del(...['conv', 'seq', 'log', 'rate'].map((part) => this.key(conversationId, part)));
+  }
+
   async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
     const channel = this.key(conversationId, 'new');
     if (!this.subscriber) {

@@ -1,9 +1,9 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../log';
+import type { UpgradeRoutes } from '../../server/guard';
 import type { DirectLineChannel } from './channel';
-import { DirectLineError } from './errors';
 
 const STREAM = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
 /** An empty frame now and then keeps proxies from closing a quiet socket (as Azure does). */
@@ -19,41 +19,30 @@ export function streamUrl(req: IncomingMessage, conversationId: string, token: s
   return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 /**
  * The Direct Line stream: `GET /v3/directline/conversations/{id}/stream?t=<token>[&watermark=n]`
  * upgraded to a WebSocket. It sends every activity after the watermark as an ActivitySet, then
  * each new one as it is logged on any instance (the log's notification).
  */
-export function attachStream(http: HttpServer, channel: DirectLineChannel, log: Logger): { close(): void } {
+export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel, log: Logger): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
 
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const match = STREAM.exec(req.url ?? '');
-    if (!match) return; // someone else's upgrade, or none: Node closes unanswered ones
-    socket.on('error', () => undefined);
+  // Behind the server's upgrade guard: a refusal thrown here is answered with its status and the socket closed.
+  upgrades.add(STREAM, async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = STREAM.exec(req.url ?? '')!;
     const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     const conversationId = decodeURIComponent(match[1]);
-    void (async () => {
-      try {
-        const caller = channel.caller(query.get('t') ?? undefined);
-        await channel.authorize(caller, conversationId);
-      } catch (err) {
-        if (err instanceof DirectLineError) return refuse(socket, err.status, err.code, err.message);
-        log.error({ err }, 'direct line stream refused');
-        return refuse(socket, 500, 'ServiceError', 'The service could not open the stream.');
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        sockets.add(ws);
-        void serve(ws, conversationId, Number(/^\d{1,12}$/.test(query.get('watermark') ?? '') ? query.get('watermark') : 0));
+    const caller = channel.caller(query.get('t') ?? undefined);
+    await channel.authorize(caller, conversationId);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      serve(ws, conversationId, Number(/^\d{1,12}$/.test(query.get('watermark') ?? '') ? query.get('watermark') : 0)).catch((err: unknown) => {
+        log.warn({ err: { message: (err as Error).message } }, 'direct line stream failed');
+        sockets.delete(ws);
+        ws.terminate();
       });
-    })();
+    });
   });
 
   async function serve(ws: WebSocket, conversationId: string, from: number): Promise<void> {

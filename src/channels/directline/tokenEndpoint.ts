@@ -1,5 +1,6 @@
 import type { Request, Server } from 'restify';
 import type { Logger } from '../../log';
+import type { ClientLimits } from '../../rateLimit/clientLimits';
 import type { DirectLineChannel } from './channel';
 import { DirectLineError } from './errors';
 import { DIRECTLINE_PATH, guarded } from './routes';
@@ -54,10 +55,12 @@ async function fromAzure(options: TokenSourceOptions, path: 'generate' | 'refres
  * Self-hosted, the token is signed here; in Azure mode it comes from Azure's Direct Line. The answer
  * also names the Direct Line `domain` the page should talk to. No secret ever leaves the server.
  */
-export function registerTokenSource(server: Server, channel: DirectLineChannel, options: TokenSourceOptions, log: Logger): void {
+export function registerTokenSource(server: Server, channel: DirectLineChannel, options: TokenSourceOptions, log: Logger, limits: ClientLimits): void {
   server.post('/api/directline/token', guarded(log, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const given = bearer(req.header('authorization'));
+    // a new token counts against the client's address, a renewal against its conversation (Azure's: against the address too)
+    if (!given || options.azureSecret) await limits.token(req);
     if (options.azureSecret) {
       const answer = given ? await fromAzure(options, 'refresh', given) : await fromAzure(options, 'generate', options.azureSecret, requestedUser(req));
       res.json({ ...answer, domain: `${options.azureUrl}${DIRECTLINE_PATH}` });
@@ -65,6 +68,7 @@ export function registerTokenSource(server: Server, channel: DirectLineChannel, 
     }
     if (given) {
       const claims = await channel.renewable(given);
+      await limits.renewal(claims.conversationId);
       await channel.authorize({ kind: 'user', claims }, claims.conversationId).catch((err: unknown) => {
         // a conversation that was never started may be resumed; an expired one may not
         if (!(err instanceof DirectLineError && err.status === 404 && claims.exp * 1000 > Date.now())) throw err;
