@@ -17,6 +17,9 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
+import { EmbeddedRecognizer } from './nlu/embeddedRecognizer';
+import { loadPhraseBank } from './nlu/phrases';
+import { SafetyScreen } from './nlu/safety';
 
 export interface App {
   config: Config;
@@ -51,8 +54,13 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const store = createStore(config, metrics, log);
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
+  // Understanding and the safety screen learn from the configured folders, so a municipality's own
+  // texts and numbers (LOCALES_DIR, DIALOGS_DIR) are what the bot says and recognises.
+  const bank = loadPhraseBank(config.localesDir);
+  const embedded = new EmbeddedRecognizer(bank);
+  const safety = SafetyScreen.load({ localesDir: config.localesDir, dialogsDir: config.dialogsDir, bank });
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
-  const recognizer = createRecognizer(config, metrics);
+  const recognizer = createRecognizer(config, metrics, embedded);
   // SMS reads the user's language through the bot, built next (the closures run during turns only).
   const sms = createSms({
     config,
@@ -82,6 +90,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     i18n,
     log,
     metrics,
+    safety,
+    safetyChecks: bot.safetyChecks,
     localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns],

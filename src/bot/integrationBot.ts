@@ -17,6 +17,8 @@ import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
 import type { PathGraph } from '../paths/types';
 import { isTeamsTeam } from '../channels/teams/scope';
+import type { SafetyCheckStore } from './safetyMiddleware';
+import type { SafetyKind } from '../nlu/safety';
 
 export interface IntegrationBotDeps {
   conversationState: BotState;
@@ -99,6 +101,17 @@ export class IntegrationBot extends ActivityHandler {
     const profile = (await this.profile.get(context)) ?? {};
     return profile.locale && this.deps.enabledLocales.includes(profile.locale) ? profile.locale : this.deps.defaultLocale;
   }
+
+  /** Where the safety screen keeps its borderline question (conversation state, written with the turn). */
+  readonly safetyChecks: SafetyCheckStore = {
+    get: async (ctx) => (await this.conversationData.get(ctx))?.safetyCheck as SafetyKind | undefined,
+    set: async (ctx, kind) => {
+      const data = await this.conversationData.get(ctx, { turns: 0 });
+      if (kind) data.safetyCheck = kind;
+      else delete data.safetyCheck;
+      await this.deps.conversationState.saveChanges(ctx);
+    },
+  };
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);

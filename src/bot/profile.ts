@@ -17,4 +17,6 @@ export interface ConversationData {
   turns: number;
   /** Whether the bot has said who it is in this conversation. */
   welcomed?: boolean;
+  /** The kind of emergency a borderline message looked like, while "are you in danger now?" waits for its answer. */
+  safetyCheck?: string;
 }

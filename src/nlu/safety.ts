@@ -115,6 +115,10 @@ interface Cue {
   /** Words that make the cue mean something ordinary ("hit* + daughter - ball"). */
   unless: Atom[][];
   short: boolean;
+  /** Per group, a quick test of its first words: exact words, and the other first atoms. */
+  quick: { exact: Set<string>; other: Atom[] }[];
+  /** The script of the cue's words: a message in another script cannot match it. */
+  script: string;
   source: string;
   kind: SafetyKind;
   language: NluLanguage;
@@ -157,7 +161,27 @@ function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
     .map((g) => g.split('|').map(compileAlternative).filter((a) => a.length > 0))
     .filter((g) => g.length > 0);
   const unless = (negative ?? '').split('|').map(compileAlternative).filter((a) => a.length > 0);
-  return { groups, unless, short, source: cue, kind, language };
+  const quick = groups.map((g) => {
+    const exact = new Set<string>();
+    const other: Atom[] = [];
+    for (const alt of g) {
+      const first = alt[0];
+      if (first.mode === 'exact' && !([...first.text].length >= CUE_FUZZY_MIN && FUZZY_SCRIPT.test(first.text))) exact.add(first.text);
+      else other.push(first);
+    }
+    return { exact, other };
+  });
+  return { groups, unless, short, quick, script: scriptOf(positive), source: cue, kind, language };
+}
+
+/** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
+function scriptOf(text: string): string {
+  const counts = new Map<string, number>();
+  for (const ch of text) {
+    const script = /\p{Script=Latin}/u.test(ch) ? 'latin' : /\p{Script=Cyrillic}/u.test(ch) ? 'cyrillic' : /\p{Script=Arabic}/u.test(ch) ? 'arabic' : /\p{Script=Ethiopic}/u.test(ch) ? 'ethiopic' : undefined;
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'other';
 }
 
 /** Every string one deletion away: two words within one edit share one of these. */
@@ -365,11 +389,16 @@ export class SafetyScreen {
     let best: { hit: SafetyHit; rank: number } | undefined;
     for (const p of this.candidates(open)) {
       if (this.matches(p, openTokens, open).length === 0) continue;
-      const rank = p.tokens.length * 2 + (preferred.includes(p.language) ? 1 : 0);
+      // A generic danger phrase ("gas", "help me now") yields to a cue that names the kind.
+      const rank = p.tokens.length * 2 + (preferred.includes(p.language) ? 1 : 0) - (p.category === 'emergency.danger' ? 3 : 0);
       if (!best || rank > best.rank) best = { hit: { category: p.category!, kind: KIND_OF_CATEGORY[p.category!], language: p.language, via: 'lexicon', rule: p.source }, rank };
     }
+    const scripts = new Set(tokens.map(scriptOf));
+    const present = new Set(openTokens);
     for (const cue of this.cues) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
+      if (!scripts.has(cue.script)) continue;
+      if (!cue.quick.every((q) => openTokens.some((t) => t !== '' && (present.has(t) && q.exact.has(t))) || q.other.some((a) => openTokens.some((t) => atomMatches(a, t))))) continue;
       if (!this.cueMatches(cue, openTokens, tokens)) continue;
       const rank = cue.groups.length * 2 + 0.5 + (preferred.includes(cue.language) ? 1 : 0);
       if (!best || rank > best.rank) best = { hit: { category: CATEGORY_OF[cue.kind], kind: cue.kind, language: cue.language, via: 'lexicon', rule: `${cue.language}: ${cue.source}` }, rank };
