@@ -13,6 +13,20 @@ export interface UnderstandingThresholds {
 const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, answer: 0.6, topic: 0.35 };
 
 /**
+ * A command is a short message or an explicit request: in a longer message ("we finished school
+ * in Syria. What can I do now?") a word meaning "stop" or "menu" is part of what is said, so only
+ * asking for a person counts there.
+ */
+const COMMAND_MAX_WORDS = 6;
+const LONG_MESSAGE_COMMANDS: readonly Command[] = ['human'];
+
+export function isLongMessage(text: string): boolean {
+  const words = text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  const sentences = text.split(/[.!?؟।።]+/u).filter((s) => /\p{L}/u.test(s)).length;
+  return words > COMMAND_MAX_WORDS || sentences > 1;
+}
+
+/**
  * Commands, yes/no and topics from free text: the exact command words first (a word list never
  * guesses), then the recogniser (src/nlu/) for everything else ("I want to talk to someone",
  * "hvordan får jeg et job"). One recognition per text and language serves every question a turn
@@ -33,7 +47,8 @@ export class Understanding implements CommandDetector {
     const { intent, score } = await this.recognise(text, locale);
     if (score < this.thresholds.command || !intent.startsWith('cmd.')) return undefined;
     const command = intent.slice(4) as Command;
-    return COMMANDS.includes(command) ? command : undefined;
+    if (!COMMANDS.includes(command)) return undefined;
+    return isLongMessage(text) && !LONG_MESSAGE_COMMANDS.includes(command) ? undefined : command;
   }
 
   async detectAnswer(text: string, locale: string): Promise<Answer | undefined> {

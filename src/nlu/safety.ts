@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
 import { fold, words } from './fold';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { NgramClassifier } from './ngramClassifier';
-import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
+import { allPhrases, loadPhraseBank, localeFile, type PhraseBank } from './phrases';
 
 export const SAFETY_CATEGORIES = ['emergency.medical', 'emergency.violence', 'emergency.self_harm', 'emergency.danger'] as const;
 export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
@@ -316,7 +315,7 @@ export class SafetyScreen {
     const personButton: Partial<Record<NluLanguage, string>> = {};
     const yesNo: Partial<Record<NluLanguage, [string, string]>> = {};
     for (const lng of NLU_LANGUAGES) {
-      const path = join(localesDir, lng, 'safety.json');
+      const path = localeFile(localesDir, lng, 'safety.json');
       let spec: SafetyLanguage;
       try {
         spec = JSON.parse(readFileSync(path, 'utf8')) as SafetyLanguage;
@@ -335,7 +334,7 @@ export class SafetyScreen {
       }
       languages[lng] = spec;
       try {
-        const commands = JSON.parse(readFileSync(join(localesDir, lng, 'commands.json'), 'utf8')) as { words?: { human?: string[] }; labels?: { yes?: string; no?: string } };
+        const commands = JSON.parse(readFileSync(localeFile(localesDir, lng, 'commands.json'), 'utf8')) as { words?: { human?: string[] }; labels?: { yes?: string; no?: string } };
         const human = [...(commands.words?.human ?? [])].sort((a, b) => b.length - a.length)[0];
         if (human) personButton[lng] = human.charAt(0).toUpperCase() + human.slice(1);
         if (commands.labels?.yes && commands.labels.no) yesNo[lng] = [commands.labels.yes, commands.labels.no];

@@ -32,7 +32,12 @@ export interface PathState {
   menus: string[];
   /** Set while "delete my data" waits for a yes or no. */
   confirm?: 'delete';
+  /** Messages in a row that the engine did not understand (the second offers a person). */
+  misses?: number;
 }
+
+/** After this many misunderstandings in a row the user is offered a person (the contact path). */
+export const MISSES_BEFORE_PERSON = 2;
 
 export interface PathOptions {
   /** The node to begin with. */
@@ -80,6 +85,8 @@ export class PathDialog extends Dialog<PathOptions> {
     const state = dc.activeDialog!.state as PathState;
     const lng = await this.deps.localeOf(dc.context);
     const text = (activity.text ?? '').trim();
+    const misses = state.misses ?? 0;
+    delete state.misses;
 
     if (state.confirm === 'delete') {
       const answer = (await this.deps.commands.detectAnswer(text, lng)) ?? this.yesNoByButton(text, lng);
@@ -108,6 +115,11 @@ export class PathDialog extends Dialog<PathOptions> {
       return this.enter(dc, state, path.start, undefined);
     }
 
+    if (misses + 1 >= MISSES_BEFORE_PERSON) {
+      // Two misunderstandings in a row: offer a person (the contact path, where the handoff begins).
+      return this.runCommand(dc, state, 'human');
+    }
+    state.misses = misses + 1;
     const retry = node.kind === 'question' && node.answer === 'number' ? this.deps.wording.path('common.number_retry', lng) : this.deps.wording.engine('not_understood', lng);
     return this.prompt(dc, state, retry);
   }
