@@ -5,13 +5,13 @@ import {
   type StatePropertyAccessor,
   TurnContext,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogReason, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
-import { LANGUAGE_DIALOG, ROOT_DIALOG, addRootDialogs, type LanguageOptions } from './rootDialog';
+import { LANGUAGE_DIALOG, ROOT_DIALOG, addRootDialogs, hintedLocale, type LanguageOptions } from './rootDialog';
 import type { ConversationData, UserProfile } from './profile';
 import { CommandWords, type Command, type CommandDetector } from './commands';
 import { Understanding } from './understanding';
-import { asciiDigits } from '../nlu/fold';
+import { asciiDigits, fold } from '../nlu/fold';
 import type { Recognizer } from '../nlu';
 import { PATH_DIALOG, PathDialog, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
@@ -19,6 +19,9 @@ import type { PathGraph } from '../paths/types';
 import { isTeamsTeam } from '../channels/teams/scope';
 import type { SafetyCheckStore } from './safetyMiddleware';
 import type { SafetyKind } from '../nlu/safety';
+
+/** How sure the language guess must be before the bot offers to switch (names and codes such as "DU1, DU2" are not sure). */
+const MIN_SWITCH_CONFIDENCE = 0.6;
 
 export interface IntegrationBotDeps {
   conversationState: BotState;
@@ -50,6 +53,7 @@ export class IntegrationBot extends ActivityHandler {
   readonly commands: CommandDetector;
   /** Exact command words only: what may interrupt any step, even a prompt that expects other words. */
   private readonly words: CommandWords;
+  private readonly buttonLabels = new Map<string, Set<string>>();
 
   constructor(private readonly deps: IntegrationBotDeps) {
     super();
@@ -61,16 +65,24 @@ export class IntegrationBot extends ActivityHandler {
     addRootDialogs(this.dialogs, {
       i18n: deps.i18n,
       profile: this.profile,
+      conversation: this.conversationData,
       locales: deps.enabledLocales,
       localeOf: (ctx) => this.localeOf(ctx),
       starts: { welcome: graph.welcomeStart, menu: graph.menuStart },
     });
     this.words = new CommandWords(deps.i18n, deps.enabledLocales);
+    const wording = new Wording(deps.i18n, graph.facts, deps.enabledLocales, deps.defaultLocale);
+    // Every button text of the paths, per language: a button is never read as a message in another language.
+    for (const lng of deps.enabledLocales) {
+      const set = new Set<string>();
+      for (const node of graph.nodes.values()) for (const c of ('choices' in node ? node.choices : undefined) ?? []) set.add(fold(wording.path(c.label, lng)));
+      this.buttonLabels.set(lng, set);
+    }
     this.commands = deps.recognizer ? new Understanding(this.words, deps.recognizer) : this.words;
     this.dialogs.add(
       new PathDialog({
         graph,
-        wording: new Wording(deps.i18n, graph.facts, deps.enabledLocales, deps.defaultLocale),
+        wording,
         commands: this.commands,
         profile: this.profile,
         localeOf: (ctx) => this.localeOf(ctx),
@@ -125,7 +137,10 @@ export class IntegrationBot extends ActivityHandler {
     data.turns += 1;
     if (!data.welcomed) {
       data.welcomed = true;
-      await this.say(context, 'welcome.hello');
+      // Before a language is chosen, greet in the language the channel or page hints at.
+      const chosen = (await this.profile.get(context))?.locale;
+      const lng = chosen && this.deps.enabledLocales.includes(chosen) ? chosen : (hintedLocale(context.activity.locale, this.deps.enabledLocales) ?? this.deps.defaultLocale);
+      await context.sendActivity({ type: 'message', text: this.deps.i18n.t('welcome.hello', { lng }), locale: lng, channelData: { node: 'welcome.hello' } } as Partial<Activity>);
     }
     const dc = await this.dialogs.createContext(context);
     // In a Teams group chat the message starts with "<at>bot</at>": answers and commands are what follows.
@@ -151,6 +166,21 @@ export class IntegrationBot extends ActivityHandler {
       }
       return;
     }
+    if (choosingLanguage && (command === 'back' || command === 'menu')) {
+      const user = await this.profile.get(context);
+      if (user?.locale) {
+        // The language stays as it was: back returns to where the user was, menu goes to the main menu.
+        if (command === 'back' && onPath) {
+          const at = dc.stack.findIndex((d) => d.id === PATH_DIALOG);
+          dc.stack.splice(0, at);
+          await this.dialogs.find(PATH_DIALOG)!.resumeDialog(dc, DialogReason.endCalled);
+        } else {
+          await dc.cancelAllDialogs();
+          await dc.beginDialog(ROOT_DIALOG, { start: this.deps.graph.menuStart } satisfies PathOptions);
+        }
+        return;
+      }
+    }
     if ((command === 'delete_data' || command === 'stop' || command === 'human') && !dc.stack.some((d) => d.id === PATH_DIALOG)) {
       // Works before the paths have begun too (even before a language is chosen).
       await dc.cancelAllDialogs();
@@ -160,6 +190,16 @@ export class IntegrationBot extends ActivityHandler {
     const result = await dc.continueDialog();
     if (result.status !== DialogTurnStatus.empty) return;
     const options: PathOptions = command === 'human' ? { command } : command === 'menu' ? { start: this.deps.graph.menuStart } : {};
+    const first = !command && text ? await this.firstMessageLanguage(context, text) : undefined;
+    if (first) {
+      // A first message in the person's own language: that language, without asking, and the message answered.
+      const user = await this.profile.get(context, {});
+      user.locale = first;
+      const topic = await this.commands.detectTopic?.(text, first);
+      const path = topic ? this.deps.graph.files.find((f) => f.path === topic && f.path !== 'welcome') : undefined;
+      await dc.beginDialog(ROOT_DIALOG, { announce: first, ...(path ? { start: path.start, skipWelcome: true } : {}) });
+      return;
+    }
     await dc.beginDialog(ROOT_DIALOG, options);
   }
 
@@ -169,8 +209,20 @@ export class IntegrationBot extends ActivityHandler {
    */
   private async writesAnotherLanguage(text: string, locale: string): Promise<boolean> {
     if (!this.deps.recognizer || text.trim().split(/\s+/).length < 3) return false;
+    if (this.buttonLabels.get(locale)?.has(fold(text))) return false;
     const guess = (await this.deps.recognizer.recognize(text, locale)).language;
-    return guess !== undefined && guess.code !== locale && this.deps.enabledLocales.includes(guess.code);
+    return guess !== undefined && guess.code !== locale && guess.confidence >= MIN_SWITCH_CONFIDENCE && this.deps.enabledLocales.includes(guess.code);
+  }
+
+  /**
+   * The enabled language a first message (before any language is chosen) is confidently written
+   * in, when it is a sentence (three words or more): the bot then speaks it without asking.
+   */
+  private async firstMessageLanguage(context: TurnContext, text: string): Promise<string | undefined> {
+    if (!this.deps.recognizer || text.trim().split(/\s+/).length < 3) return undefined;
+    if ((await this.profile.get(context))?.locale) return undefined;
+    const guess = (await this.deps.recognizer.recognize(text, this.deps.defaultLocale)).language;
+    return guess && guess.confidence >= 0.8 && this.deps.enabledLocales.includes(guess.code) ? guess.code : undefined;
   }
 
   /** The languages a message may be in, most likely first: Farsi, Arabic and Pashto (or Ukrainian and Russian) are asked about together when the guess is unsure. */
@@ -193,10 +245,5 @@ export class IntegrationBot extends ActivityHandler {
       }
       return next();
     });
-  }
-
-  private async say(context: TurnContext, key: string): Promise<void> {
-    const lng = await this.localeOf(context);
-    await context.sendActivity({ type: 'message', text: this.deps.i18n.t(key, { lng }), locale: lng, channelData: { node: key } } as Partial<Activity>);
   }
 }

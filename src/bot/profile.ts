@@ -19,4 +19,6 @@ export interface ConversationData {
   welcomed?: boolean;
   /** The kind of emergency a borderline message looked like, while "are you in danger now?" waits for its answer. */
   safetyCheck?: string;
+  /** Whether the machine-translation notice was said in this conversation (once is enough). */
+  machineNotice?: boolean;
 }

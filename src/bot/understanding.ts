@@ -6,11 +6,13 @@ import { COMMANDS } from './commands';
 /** How sure the recogniser must be before free text counts as a command, an answer or a topic. */
 export interface UnderstandingThresholds {
   command: number;
+  /** Asking for a person costs little if wrong ("ich brauche einen Menschen" in a menu): a lower bar. */
+  human: number;
   answer: number;
   topic: number;
 }
 
-const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, answer: 0.6, topic: 0.35 };
+const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, human: 0.45, answer: 0.6, topic: 0.35 };
 
 /**
  * A command is a short message or an explicit request: in a longer message ("we finished school
@@ -45,7 +47,7 @@ export class Understanding implements CommandDetector {
     const exact = await this.words.detectCommand(text, locale);
     if (exact) return exact;
     const { intent, score } = await this.recognise(text, locale);
-    if (score < this.thresholds.command || !intent.startsWith('cmd.')) return undefined;
+    if (!intent.startsWith('cmd.') || score < (intent === 'cmd.human' ? this.thresholds.human : this.thresholds.command)) return undefined;
     const command = intent.slice(4) as Command;
     if (!COMMANDS.includes(command)) return undefined;
     return isLongMessage(text) && !LONG_MESSAGE_COMMANDS.includes(command) ? undefined : command;
@@ -63,6 +65,18 @@ export class Understanding implements CommandDetector {
     const { intent, score } = await this.recognise(text, locale);
     if (score < this.thresholds.topic || !intent.startsWith('topic.')) return undefined;
     return topicOf(intent).slice('topic.'.length);
+  }
+
+  /** The subtopic a message asks about (`work.igu` for "what is IGU"), when the recogniser knows one. */
+  async detectSubtopic(text: string, locale: string): Promise<string | undefined> {
+    const { intent, score } = await this.recognise(text, locale);
+    if (score < this.thresholds.topic || !intent.startsWith('topic.') || topicOf(intent) === intent) return undefined;
+    return intent.slice('topic.'.length);
+  }
+
+  /** The one number a message gives ("she is two years old" → 2), in words or digits of any script. */
+  async detectNumber(text: string, locale: string): Promise<number | undefined> {
+    return (await this.recognise(text, locale)).entities?.number;
   }
 
   private recognise(text: string, locale: string): Promise<Recognition> {

@@ -107,6 +107,15 @@ export class PathDialog extends Dialog<PathOptions> {
     const command = await this.deps.commands.detectCommand(text, lng);
     if (command) return this.runCommand(dc, state, command);
 
+    // A question naming another node ("what is IGU" in the internship menu) goes to that node.
+    const subtopic = await this.deps.commands.detectSubtopic?.(text, lng);
+    const subNode = subtopic !== undefined && subtopic !== state.at ? this.deps.graph.nodes.get(subtopic) : undefined;
+    if (subNode) {
+      const file = this.deps.graph.files.find((f) => subNode.id.startsWith(`${f.path}.`));
+      state.menus = file ? [this.deps.graph.menuStart, file.start] : [this.deps.graph.menuStart];
+      return this.enter(dc, state, subNode.id, undefined);
+    }
+
     const topic = (await this.deps.commands.detectTopic?.(text, lng)) ?? this.pathTitled(text, lng);
     const path = topic !== undefined ? this.deps.graph.files.find((f) => f.path === topic && f.path !== 'welcome') : undefined;
     if (path) {
@@ -142,7 +151,8 @@ export class PathDialog extends Dialog<PathOptions> {
     }
     if (node.kind === 'question' && node.answer === 'number') {
       const match = /^\D{0,20}?(\d{1,3})\D{0,20}$/.exec(asciiDigits(text));
-      const value = match ? Number(match[1]) : NaN;
+      // "she is two years old": the number may be a word too.
+      const value = match ? Number(match[1]) : ((await this.deps.commands.detectNumber?.(text, lng)) ?? NaN);
       if (!(value >= (node.min ?? 0) && value <= (node.max ?? Infinity))) return undefined;
       if (node.save) await this.save(dc, node.save, value);
       return node.goto;
