@@ -248,9 +248,11 @@ export class PathDialog extends Dialog<PathOptions> {
     const { graph, wording } = this.deps;
     const lng = await this.deps.localeOf(dc.context);
     let pending: Omit<Message, 'locale'> | undefined;
+    let pendingInfo = false;
     const flush = async () => {
       if (pending) await this.send(dc, pending);
       pending = undefined;
+      pendingInfo = false;
     };
     for (let steps = 0; steps < MAX_STEPS; steps++) {
       let id: string;
@@ -291,14 +293,24 @@ export class PathDialog extends Dialog<PathOptions> {
           state.at = id;
           await this.send(dc, this.promptOf(node, lng));
           return Dialog.EndOfTurn;
-        case 'info':
-          await flush();
-          pending = { node: id, text: wording.path(node.say, lng), link: node.link ? { url: node.link.url, label: wording.path(node.link.label, lng) } : undefined };
+        case 'info': {
+          const text = wording.path(node.say, lng);
+          const link = node.link ? { url: node.link.url, label: wording.path(node.link.label, lng) } : undefined;
+          if (pending && pendingInfo && !pending.link) {
+            // Info after info: one message, not two (the welcome's "who I am" and "what I save").
+            pending = { ...pending, text: `${pending.text}\n\n${text}`, link, also: [...(pending.also ?? []), id] };
+          } else {
+            await flush();
+            pending = { node: id, text, link };
+          }
+          pendingInfo = true;
           target = node.goto ?? 'back';
           break;
+        }
         case 'handoff':
           await flush();
           pending = { node: id, text: wording.path(node.say, lng) };
+          pendingInfo = false;
           target = node.goto ?? 'back';
           break;
         case 'condition':
