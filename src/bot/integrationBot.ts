@@ -171,8 +171,9 @@ export class IntegrationBot extends ActivityHandler {
       if (user?.locale) {
         // The language stays as it was: back returns to where the user was, menu goes to the main menu.
         if (command === 'back' && onPath) {
+          // The stack grows at its end: drop the language dialog and its prompt above the path.
           const at = dc.stack.findIndex((d) => d.id === PATH_DIALOG);
-          dc.stack.splice(0, at);
+          dc.stack.splice(at + 1);
           await this.dialogs.find(PATH_DIALOG)!.resumeDialog(dc, DialogReason.endCalled);
         } else {
           await dc.cancelAllDialogs();
