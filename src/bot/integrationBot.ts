@@ -20,6 +20,9 @@ import { isTeamsTeam } from '../channels/teams/scope';
 import type { SafetyCheckStore } from './safetyMiddleware';
 import type { SafetyKind } from '../nlu/safety';
 
+/** The event the web page sends when its language changes (`value`: the language code). */
+export const SET_LANGUAGE_EVENT = 'setLanguage';
+
 /** How sure the language guess must be before the bot offers to switch (names and codes such as "DU1, DU2" are not sure). */
 const MIN_SWITCH_CONFIDENCE = 0.6;
 
@@ -98,6 +101,12 @@ export class IntegrationBot extends ActivityHandler {
       const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
       // In a Teams team the bot serves caseworkers: people joining the team are not welcomed as newcomers.
       if (joined && !isTeamsTeam(context.activity)) await this.converse(context);
+      await next();
+    });
+
+    // The web page's language button: the bot speaks the new language from now on.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === SET_LANGUAGE_EVENT) await this.setLanguage(context, String(context.activity.value ?? ''));
       await next();
     });
 
@@ -213,6 +222,22 @@ export class IntegrationBot extends ActivityHandler {
     if (this.buttonLabels.get(locale)?.has(fold(text))) return false;
     const guess = (await this.deps.recognizer.recognize(text, locale)).language;
     return guess !== undefined && guess.code !== locale && guess.confidence >= MIN_SWITCH_CONFIDENCE && this.deps.enabledLocales.includes(guess.code);
+  }
+
+  /** Sets the user's language from the page and, on a path, says the waiting step again in it. */
+  private async setLanguage(context: TurnContext, value: string): Promise<void> {
+    const lng = hintedLocale(value, this.deps.enabledLocales);
+    if (!lng) return;
+    this.stampOutgoing(context);
+    const user = await this.profile.get(context, {});
+    if (user.locale === lng) return;
+    user.locale = lng;
+    const dc = await this.dialogs.createContext(context);
+    const at = dc.stack.findIndex((d) => d.id === PATH_DIALOG);
+    if (at < 0) return; // not on a path yet: the next message goes on in the new language
+    await context.sendActivity({ type: 'message', text: this.deps.i18n.t('language.chosen', { lng }), locale: lng, channelData: { node: 'language.chosen' } } as Partial<Activity>);
+    dc.stack.splice(at + 1);
+    await this.dialogs.find(PATH_DIALOG)!.resumeDialog(dc, DialogReason.endCalled);
   }
 
   /**
