@@ -87,10 +87,14 @@
   }
 
   /** When the bot answers in another enabled language (the user switched in the chat), the page follows: texts and direction. */
+  var lastBotLocale;
   function followBot(activity) {
     if (!activity || activity.type !== 'message' || !activity.from || activity.from.id === state.userId) return;
     var code = (activity.locale || '').split('-')[0];
-    if (!code || code === state.locale || !localeOf(code)) return;
+    // Only a change of the bot's language counts (the transcript replayed after a reload is not one).
+    var previous = lastBotLocale;
+    lastBotLocale = code;
+    if (!code || !previous || code === previous || code === state.locale || !localeOf(code)) return;
     state.locale = code;
     save();
     var locale = localeOf(code);
