@@ -246,6 +246,8 @@ export class IntegrationBot extends ActivityHandler {
    */
   private async firstMessageLanguage(context: TurnContext, text: string): Promise<string | undefined> {
     if (!this.deps.recognizer || text.trim().split(/\s+/).length < 3) return undefined;
+    // SMS still asks first (its language prompt fits in two texts; see the SMS channel's tests): to be settled with the SMS channel's owner.
+    if (context.activity.channelId === 'sms') return undefined;
     if ((await this.profile.get(context))?.locale) return undefined;
     const guess = (await this.deps.recognizer.recognize(text, this.deps.defaultLocale)).language;
     return guess && guess.confidence >= 0.8 && this.deps.enabledLocales.includes(guess.code) ? guess.code : undefined;
