@@ -343,9 +343,12 @@ export class SafetyScreen {
       }
     }
     const content = loadContent(options.dialogsDir);
+    // A folder without a safety fact at all (e.g. a test fixture) gets the project's own, sourced one;
+    // a fact that is there but unconfirmed stops start-up.
+    const own = options.dialogsDir ? loadContent() : content;
     const facts: Record<string, string> = {};
     for (const name of [...SAFETY_FACTS, ...OPTIONAL_SAFETY_FACTS]) {
-      const value = content.facts.get(name)?.value;
+      const value = (content.facts.get(name) ?? own.facts.get(name))?.value;
       if (typeof value === 'string' || typeof value === 'number') facts[name] = String(value);
       else if ((SAFETY_FACTS as readonly string[]).includes(name)) {
         throw new Error(`dialogs/municipality.yaml: the safety screen needs the fact "${name}" with a confirmed value`);

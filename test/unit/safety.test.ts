@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { loadPhraseBank, allPhrases } from '../../src/nlu/phrases';
@@ -187,7 +188,15 @@ describe('safety screen', () => {
     }
   });
 
-  it('stops start-up clearly when a safety fact is missing', () => {
-    expect(() => SafetyScreen.load({ dialogsDir: join(ROOT, 'test', 'fixtures', 'no-such-dialogs') })).to.throw(/emergency_112/);
+  it('stops start-up clearly when a safety fact is there but has no confirmed value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialogs-'));
+    try {
+      cpSync(join(ROOT, 'dialogs'), dir, { recursive: true });
+      const file = join(dir, 'municipality.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('value: "112"\n    status: confirmed', 'value: null\n    status: to_be_confirmed'));
+      expect(() => SafetyScreen.load({ dialogsDir: dir })).to.throw(/emergency_112/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
