@@ -22,6 +22,7 @@ import { bundleOptions, pageWeight, throttledLoad } from './page';
 import { socketBench } from './sockets';
 import { smsLatency } from './sms';
 import { handoffFigures } from './handoff';
+import { understandingFigures } from './understanding';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -365,7 +366,7 @@ async function socketsSection(): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, () => Promise<void> | void> = { turns: turnsSection, page: pageSection, bundles: bundlesSection, sockets: socketsSection };
+const SECTIONS: Record<string, () => Promise<void> | void> = { turns: turnsSection, page: pageSection, bundles: bundlesSection, sockets: socketsSection, understanding: () => console.log(understandingFigures()) };
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);

@@ -78,9 +78,28 @@
   }
 
   function choose(code) {
+    var changed = state.locale !== code;
     state.locale = code;
     save();
+    // The conversation is running: tell the bot, so it speaks the page's new language too.
+    if (directLine && changed) directLine.postActivity({ type: 'event', name: 'setLanguage', value: code, locale: code, from: { id: state.userId } }).subscribe(function () {}, function () {});
     startChat();
+  }
+
+  /** When the bot answers in another enabled language (the user switched in the chat), the page follows: texts and direction. */
+  var lastBotLocale;
+  function followBot(activity) {
+    if (!activity || activity.type !== 'message' || !activity.from || activity.from.id === state.userId) return;
+    var code = (activity.locale || '').split('-')[0];
+    // Only a change of the bot's language counts (the transcript replayed after a reload is not one).
+    var previous = lastBotLocale;
+    lastBotLocale = code;
+    if (!code || !previous || code === previous || code === state.locale || !localeOf(code)) return;
+    state.locale = code;
+    save();
+    var locale = localeOf(code);
+    applyLanguage(locale);
+    render(locale);
   }
 
   /** A token for this browser's conversation: renewed when we have one, otherwise a new conversation. */
@@ -133,6 +152,7 @@
         webSocket: true,
         conversationStartProperties: { locale: locale.code }
       });
+      directLine.activity$.subscribe(followBot);
       // keep the renewed token, so a reload tomorrow can still continue the conversation
       var renew = window.setInterval(function () {
         if (directLine.token && directLine.token !== state.token) {

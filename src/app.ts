@@ -24,6 +24,9 @@ import { UserConversations, rememberConversations } from './erasure/userConversa
 import { type RateLimiter, MemoryRateLimiter } from './rateLimit/rateLimiter';
 import { RedisRateLimiter } from './rateLimit/redisRateLimiter';
 import { ClientLimits } from './rateLimit/clientLimits';
+import { EmbeddedRecognizer } from './nlu/embeddedRecognizer';
+import { loadPhraseBank } from './nlu/phrases';
+import { SafetyScreen } from './nlu/safety';
 
 export interface App {
   config: Config;
@@ -68,8 +71,13 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const store = createStore(config, metrics, log);
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
+  // Understanding and the safety screen learn from the configured folders, so a municipality's own
+  // texts and numbers (LOCALES_DIR, DIALOGS_DIR) are what the bot says and recognises.
+  const bank = loadPhraseBank(config.localesDir);
+  const embedded = new EmbeddedRecognizer(bank);
+  const safety = SafetyScreen.load({ localesDir: config.localesDir, dialogsDir: config.dialogsDir, bank });
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
-  const recognizer = createRecognizer(config, metrics);
+  const recognizer = createRecognizer(config, metrics, embedded);
   const userState = new UserState(storage);
   const userConversations = new UserConversations(userState, { ttlMs: config.stateTtlSeconds * 1000 });
   // SMS reads the user's language through the bot, built next (the closures run during turns only).
@@ -133,6 +141,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     i18n,
     log,
     metrics,
+    safety,
+    safetyChecks: bot.safetyChecks,
     localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns],

@@ -8,8 +8,8 @@ import { DialogStateConfigCache } from './dialogStateConfigCache';
 import { requestLog } from '../requestLog';
 import type { Metrics } from '../metrics';
 import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
-import { SafetyScreen } from '../nlu/safety';
-import { SafetyMiddleware } from './safetyMiddleware';
+import type { SafetyScreen } from '../nlu/safety';
+import { SafetyMiddleware, type SafetyCheckStore } from './safetyMiddleware';
 import type { ConversationStore } from '../state/conversationStore';
 import { isStoreOutage } from '../server/outage';
 import { TeamsCardMiddleware } from '../channels/teams/teamsCards';
@@ -22,6 +22,10 @@ interface AdapterDeps {
   metrics: Metrics;
   /** The language to apologise in; falls back to the default when state cannot be read. */
   localeOf(context: TurnContext): Promise<string>;
+  /** The safety screen, built from the configured folders (LOCALES_DIR, DIALOGS_DIR). */
+  safety: SafetyScreen;
+  /** Where the screen remembers its borderline question. */
+  safetyChecks?: SafetyCheckStore;
   /** Self-hosted channels' clients for their own serviceUrls (replies and proactive messages). */
   ownConnector?: (serviceUrl: string) => ConnectorClient | undefined;
   /** Channel-specific steps inside the turn lock and before the safety screen (e.g. SMS: STOP, one text per turn). */
@@ -82,7 +86,13 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
   for (const middleware of deps.channelMiddleware ?? []) adapter.use(middleware);
   if (deps.handoff) adapter.use(deps.handoff.recorder);
   adapter.use(
-    new SafetyMiddleware({ screen: SafetyScreen.default(), localeOf: deps.localeOf, onAlarm: (category) => metrics.safetyAlarms.inc({ category }), afterAlarm: deps.handoff?.afterAlarm }),
+    new SafetyMiddleware({
+      screen: deps.safety,
+      checks: deps.safetyChecks,
+      localeOf: deps.localeOf,
+      onAlarm: (category) => metrics.safetyAlarms.inc({ category }),
+      afterAlarm: deps.handoff?.afterAlarm,
+    }),
   );
   if (deps.handoff) adapter.use(deps.handoff.router);
   adapter.use(new DialogStateConfigCache());

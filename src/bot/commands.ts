@@ -28,6 +28,10 @@ export interface CommandDetector {
    * `topic.<path>`), if the detector can tell. Without it, only a path's own title is recognised.
    */
   detectTopic?(text: string, locale: string): Promise<string | undefined>;
+  /** The subtopic (`work.igu`) a message asks about; a path node of that id answers it. */
+  detectSubtopic?(text: string, locale: string): Promise<string | undefined>;
+  /** The one number in a message, also written as a word ("two", "to", "zwei"). */
+  detectNumber?(text: string, locale: string): Promise<number | undefined>;
 }
 
 /** The word-list detector, built once from every enabled language's commands.json. */

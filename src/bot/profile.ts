@@ -17,4 +17,8 @@ export interface ConversationData {
   turns: number;
   /** Whether the bot has said who it is in this conversation. */
   welcomed?: boolean;
+  /** The kind of emergency a borderline message looked like, while "are you in danger now?" waits for its answer. */
+  safetyCheck?: string;
+  /** Whether the machine-translation notice was said in this conversation (once is enough). */
+  machineNotice?: boolean;
 }

@@ -1,7 +1,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ChoicePrompt, type Choice, type DialogSet, type FoundChoice, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
-import type { UserProfile } from './profile';
+import type { ConversationData, UserProfile } from './profile';
 import { PATH_DIALOG, type PathOptions } from '../paths/engine';
 
 export const ROOT_DIALOG = 'root';
@@ -17,11 +17,20 @@ export interface LanguageOptions {
 interface RootDialogDeps {
   i18n: i18n;
   profile: StatePropertyAccessor<UserProfile>;
+  /** Conversation state: whether the machine-translation notice was said in this conversation. */
+  conversation?: StatePropertyAccessor<ConversationData>;
   locales: string[];
   localeOf(context: TurnContext): Promise<string>;
   /** Where the welcome path and the main menu begin (dialogs/welcome.yaml and menu.yaml). */
   starts: { welcome: string; menu: string };
 }
+
+/**
+ * Channels whose activity locale is the language the person chose (this service's web page and its language
+ * button, over the self-hosted Direct Line): used without asking. Elsewhere (Teams, Azure Web Chat, the Emulator) the locale is the app's or browser's UI
+ * language and only puts that language first in the offer.
+ */
+const CHOSEN_LOCALE_CHANNELS = new Set(['directline']);
 
 /** The enabled language a channel's locale hints at (`ar-SA` → `ar`), if any. */
 export function hintedLocale(activityLocale: string | undefined, locales: string[]): string | undefined {
@@ -47,6 +56,18 @@ export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
   const synonymsOf = (lng: string) => [...new Set([lng, ...namers.map((n) => n.of(lng) ?? lng), i18n.t('sms:language_name', { lng, defaultValue: lng })])];
   const choiceOf = (lng: string): Choice => ({ value: i18n.t('meta:name', { lng }), synonyms: synonymsOf(lng) });
   const reviewed = (lng: string) => ['source', 'reviewed'].includes(String(i18n.t('meta:review.status', { lng })));
+
+  /**
+   * One message: the language is set (and how to change it), with the machine-translation notice
+   * the first time this conversation uses a language no native speaker has reviewed.
+   */
+  const announce = async (context: TurnContext, lng: string): Promise<void> => {
+    const data = deps.conversation ? await deps.conversation.get(context, { turns: 0 }) : undefined;
+    const notice = !reviewed(lng) && !data?.machineNotice;
+    if (notice && data) data.machineNotice = true;
+    const text = notice ? `${i18n.t('language.chosen', { lng })}\n\n${i18n.t('language.machine_notice', { lng })}` : i18n.t('language.chosen', { lng });
+    await context.sendActivity({ type: 'message', text, locale: lng, channelData: { node: 'language.chosen', ...(notice ? { notice: 'language.machine_notice' } : {}) } });
+  };
 
   dialogs.add(new ChoicePrompt(LANGUAGE_PROMPT));
   dialogs.add(
@@ -81,11 +102,8 @@ export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
       async (step: WaterfallStepContext) => {
         const lng = (step.values as { order: string[] }).order[(step.result as FoundChoice).index];
         const user = await profile.get(step.context, {});
-        const changed = user.locale !== lng;
         user.locale = lng;
-        const say = (node: string) => step.context.sendActivity({ type: 'message', text: i18n.t(node, { lng }), locale: lng, channelData: { node } });
-        await say('language.chosen');
-        if (changed && !reviewed(lng)) await say('language.machine_notice');
+        await announce(step.context, lng);
         return step.endDialog(lng);
       },
     ]),
@@ -94,15 +112,25 @@ export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
     new WaterfallDialog(ROOT_DIALOG, [
       async (step: WaterfallStepContext) => {
         const user = await profile.get(step.context, {});
-        const again = (step.options as { language?: boolean } | undefined)?.language === true;
-        return user.locale && !again ? step.next() : step.beginDialog(LANGUAGE_DIALOG);
+        const opts = (step.options ?? {}) as { language?: boolean; announce?: string };
+        const again = opts.language === true;
+        if (opts.announce) await announce(step.context, opts.announce);
+        if (user.locale && !again) return step.next();
+        // The language chosen on the web page is the person's choice: used without asking (they can still write "language").
+        const chosen = !again && CHOSEN_LOCALE_CHANNELS.has(step.context.activity.channelId) ? hintedLocale(step.context.activity.locale, locales) : undefined;
+        if (chosen) {
+          user.locale = chosen;
+          await announce(step.context, chosen);
+          return step.next();
+        }
+        return step.beginDialog(LANGUAGE_DIALOG);
       },
       async (step: WaterfallStepContext) => {
-        const options = (step.options ?? {}) as PathOptions;
+        const options = (step.options ?? {}) as PathOptions & { skipWelcome?: boolean };
         if (options.command) return step.beginDialog(PATH_DIALOG, options);
         const user = await profile.get(step.context, {});
         let start = options.start ?? deps.starts.menu;
-        if (!user.welcomed) {
+        if (!user.welcomed && !options.skipWelcome) {
           user.welcomed = true;
           start = deps.starts.welcome;
         }

@@ -1,10 +1,21 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import type { SafetyCategory, SafetyScreen } from '../nlu/safety';
+import { render } from '../channels/render';
+import { CATEGORY_OF, type SafetyCategory, type SafetyHit, type SafetyKind, type SafetyScreen } from '../nlu/safety';
+
+/** Where the middleware remembers that it asked "are you or someone else in danger now?" (conversation state). */
+export interface SafetyCheckStore {
+  /** The kind the borderline message looked like, while the question waits for its answer. */
+  get(context: TurnContext): Promise<SafetyKind | undefined>;
+  /** Sets or clears it and writes it with the turn (the bot does not run on a turn the screen answers). */
+  set(context: TurnContext, kind: SafetyKind | undefined): Promise<void>;
+}
 
 export interface SafetyMiddlewareDeps {
   screen: SafetyScreen;
   /** The user's chosen language (state); may reject when state cannot be read. */
   localeOf(context: TurnContext): Promise<string>;
+  /** Without it a borderline message is let through (no question asked). */
+  checks?: SafetyCheckStore;
   onAlarm?(category: SafetyCategory, language: string): void;
   /** After the emergency numbers: e.g. the handoff offers a person with priority (or marks a running handoff urgent). */
   afterAlarm?(context: TurnContext, language: string): Promise<void>;
@@ -12,12 +23,16 @@ export interface SafetyMiddlewareDeps {
 
 /** The node id safety replies carry in channelData, like every message the bot sends. */
 export const SAFETY_NODE = 'safety';
+/** The node id of the borderline question. */
+export const SAFETY_CHECK_NODE = 'safety.check';
 
 /**
- * Runs before any path logic: a message with signs of immediate danger, violence, self-harm or a
- * medical emergency is answered at once (112 first, then the out-of-hours doctor, the crisis
- * line, and a person), in the language the message was written in, and the turn ends there.
- * Every other activity goes on to the bot unchanged.
+ * Runs first, before anything reads the text as a command, an answer or a handoff message: a
+ * message with signs of immediate danger, violence, self-harm or a medical emergency is answered
+ * at once (112 first, then the help that fits its kind, and a "talk to a person" button), in the
+ * language the message was written in, and the turn ends there. A borderline message gets "are
+ * you or someone else in danger now?" with yes/no buttons; yes (or another sign of danger) gives
+ * the emergency reply, no lets the conversation go on. Every other activity goes on unchanged.
  */
 export class SafetyMiddleware implements Middleware {
   constructor(private readonly deps: SafetyMiddlewareDeps) {}
@@ -31,15 +46,58 @@ export class SafetyMiddleware implements Middleware {
     } catch {
       // state unreadable: the message's own language decides
     }
-    const hit = this.deps.screen.screen(text, locale ? [locale] : []);
-    if (!hit) return next();
+    const { screen, checks } = this.deps;
+    const assessment = screen.assess(text, locale ? [locale] : []);
+    let pending: SafetyKind | undefined;
+    try {
+      pending = await checks?.get(context);
+    } catch {
+      pending = undefined;
+    }
+    if (assessment.alarm) {
+      if (pending) await checks?.set(context, undefined);
+      return this.alarm(context, assessment.alarm);
+    }
+    if (pending) {
+      const answer = screen.yesNoOf(text);
+      await checks!.set(context, undefined);
+      const lng = locale ?? 'en';
+      if (answer === 'yes') return this.alarm(context, { category: CATEGORY_OF[pending], kind: pending, language: lng as SafetyHit['language'], via: 'classifier' });
+      if (answer === 'no') {
+        await context.sendActivity({ type: 'message', text: screen.checkOk(lng), locale: lng, channelData: { node: `${SAFETY_CHECK_NODE}.no` } } as Partial<Activity>);
+        return;
+      }
+      return next();
+    }
+    if (assessment.borderline && checks) {
+      const hit = assessment.borderline;
+      await checks.set(context, hit.kind);
+      const question = screen.check(hit.language);
+      await context.sendActivity(render(context.activity.channelId, { node: SAFETY_CHECK_NODE, locale: hit.language, text: question.text, choices: question.choices, awaiting: SAFETY_CHECK_NODE }));
+      return;
+    }
+    return next();
+  }
+
+  private async alarm(context: TurnContext, hit: SafetyHit): Promise<void> {
     this.deps.onAlarm?.(hit.category, hit.language);
-    await context.sendActivity({
-      type: 'message',
-      text: this.deps.screen.reply(hit.language).join('\n\n'),
+    const { screen } = this.deps;
+    const button = screen.personButton(hit.language);
+    const activity = render(context.activity.channelId, {
+      node: SAFETY_NODE,
       locale: hit.language,
-      channelData: { node: SAFETY_NODE, safety: hit.category },
-    } as Partial<Activity>);
+      text: screen.reply(hit.language, hit.kind).join('\n\n'),
+      // On SMS the buttons would become numbers that a menu reads as its own choices: the text says what to write instead.
+      // With the handoff, its own offer (a priority request) follows instead of a plain person button.
+      choices: button && !isSms(context.activity.channelId) && !this.deps.afterAlarm ? [button] : [],
+    });
+    activity.channelData = { ...(activity.channelData as object), safety: hit.category, safetyKind: hit.kind };
+    await context.sendActivity(activity);
     await this.deps.afterAlarm?.(context, hit.language);
   }
 }
+
+function isSms(channelId: string): boolean {
+  return channelId === 'sms' || channelId === 'twilio-sms' || channelId.includes('sms');
+}
+

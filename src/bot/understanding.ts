@@ -6,11 +6,27 @@ import { COMMANDS } from './commands';
 /** How sure the recogniser must be before free text counts as a command, an answer or a topic. */
 export interface UnderstandingThresholds {
   command: number;
+  /** Asking for a person costs little if wrong ("ich brauche einen Menschen" in a menu): a lower bar. */
+  human: number;
   answer: number;
   topic: number;
 }
 
-const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, answer: 0.6, topic: 0.35 };
+const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, human: 0.45, answer: 0.6, topic: 0.35 };
+
+/**
+ * A command is a short message or an explicit request: in a longer message ("we finished school
+ * in Syria. What can I do now?") a word meaning "stop" or "menu" is part of what is said, so only
+ * asking for a person counts there.
+ */
+const COMMAND_MAX_WORDS = 6;
+const LONG_MESSAGE_COMMANDS: readonly Command[] = ['human'];
+
+export function isLongMessage(text: string): boolean {
+  const words = text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  const sentences = text.split(/[.!?؟।።]+/u).filter((s) => /\p{L}/u.test(s)).length;
+  return words > COMMAND_MAX_WORDS || sentences > 1;
+}
 
 /**
  * Commands, yes/no and topics from free text: the exact command words first (a word list never
@@ -31,9 +47,10 @@ export class Understanding implements CommandDetector {
     const exact = await this.words.detectCommand(text, locale);
     if (exact) return exact;
     const { intent, score } = await this.recognise(text, locale);
-    if (score < this.thresholds.command || !intent.startsWith('cmd.')) return undefined;
+    if (!intent.startsWith('cmd.') || score < (intent === 'cmd.human' ? this.thresholds.human : this.thresholds.command)) return undefined;
     const command = intent.slice(4) as Command;
-    return COMMANDS.includes(command) ? command : undefined;
+    if (!COMMANDS.includes(command)) return undefined;
+    return isLongMessage(text) && !LONG_MESSAGE_COMMANDS.includes(command) ? undefined : command;
   }
 
   async detectAnswer(text: string, locale: string): Promise<Answer | undefined> {
@@ -48,6 +65,18 @@ export class Understanding implements CommandDetector {
     const { intent, score } = await this.recognise(text, locale);
     if (score < this.thresholds.topic || !intent.startsWith('topic.')) return undefined;
     return topicOf(intent).slice('topic.'.length);
+  }
+
+  /** The subtopic a message asks about (`work.igu` for "what is IGU"), when the recogniser knows one. */
+  async detectSubtopic(text: string, locale: string): Promise<string | undefined> {
+    const { intent, score } = await this.recognise(text, locale);
+    if (score < this.thresholds.topic || !intent.startsWith('topic.') || topicOf(intent) === intent) return undefined;
+    return intent.slice('topic.'.length);
+  }
+
+  /** The one number a message gives ("she is two years old" → 2), in words or digits of any script. */
+  async detectNumber(text: string, locale: string): Promise<number | undefined> {
+    return (await this.recognise(text, locale)).entities?.number;
   }
 
   private recognise(text: string, locale: string): Promise<Recognition> {

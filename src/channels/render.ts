@@ -14,6 +14,8 @@ export interface Message {
   link?: { url: string; label: string };
   /** The node that will read the user's answer, when the message asks for one. */
   awaiting?: string;
+  /** Further nodes whose texts this message carries (consecutive info nodes are said as one message). */
+  also?: string[];
 }
 
 /** Channels that show Markdown links; the others (SMS) get the plain address. */
@@ -46,7 +48,7 @@ export function render(channelId: string, message: Message): Partial<Activity> {
     ...activity,
     inputHint: choices.length > 0 ? 'expectingInput' : 'acceptingInput',
     locale: message.locale,
-    channelData: message.awaiting ? { node: message.node, awaiting: message.awaiting } : { node: message.node },
+    channelData: { node: message.node, ...(message.awaiting ? { awaiting: message.awaiting } : {}), ...(message.also?.length ? { also: message.also } : {}) },
   };
 }
 

@@ -1,6 +1,10 @@
 import { fold, words } from './fold';
 import type { PhraseBank } from './phrases';
 
+const MAX_WORDS_FOR_A_WORD_NUMBER = 8;
+/** Words for "year(s) old" in the ten languages (folded): a number word next to them is an age. */
+const YEARS = /^(ar|aar|year|years|yrs|old|jahr|jahre|jahren|alt|лет|год|года|рок|роки|років|рік|سنه|سنين|سنوات|عمر|عمرها|عمره|سال|ساله|سالشه|کال|کلن|کلنی|ዓመት|ዓመታ|ዓመቱ|ዓመታ|sano|sanadood|jir|jirsaa)$/u;
+
 /**
  * Finds a numeric answer: "2", "٢", "۲", "nr. 2", "number two", "zwei". A message that is only a
  * number (with an optional prefix word) is an answer; a longer message yields its number only if
@@ -33,6 +37,11 @@ export class NumberReader {
     const digits = tokens.filter((t) => /^\d{1,3}$/.test(t));
     if (rest.length === 1 && digits.length === 1 && rest[0] === digits[0]) return { value: Number(digits[0]), alone: true };
     if (digits.length === 1) return { value: Number(digits[0]), alone: false };
+    // "she is two years old": one number word in a short message that speaks of years.
+    if (digits.length === 0 && rest.length <= MAX_WORDS_FOR_A_WORD_NUMBER && rest.some((t) => YEARS.test(t))) {
+      const values = rest.filter((t) => this.wordValues.has(t)).map((t) => this.wordValues.get(t)!);
+      if (values.length === 1) return { value: values[0], alone: false };
+    }
     return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { INTENTS, isIntent, type Intent } from './intents';
@@ -27,11 +27,21 @@ export interface Phrase {
 
 export type PhraseBank = Record<NluLanguage, LanguagePhrases>;
 
+/**
+ * The file of a language in the configured folder, or the project's own when the folder has no
+ * such language (a municipality's folder may hold only the languages it enables; the safety
+ * screen and the recogniser understand all ten).
+ */
+export function localeFile(dir: string, lng: string, name: string): string {
+  const path = join(dir, lng, name);
+  return existsSync(path) || !existsSync(join(LOCALES_DIR, lng, name)) ? path : join(LOCALES_DIR, lng, name);
+}
+
 /** Reads every language's nlu.json; a missing file, unknown intent or empty list stops with a clear message. */
 export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
   const bank = {} as PhraseBank;
   for (const lng of NLU_LANGUAGES) {
-    const path = join(dir, lng, 'nlu.json');
+    const path = localeFile(dir, lng, 'nlu.json');
     let parsed: LanguagePhrases;
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8')) as LanguagePhrases;

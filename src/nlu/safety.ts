@@ -1,18 +1,57 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
 import { fold, words } from './fold';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
+import { NgramClassifier } from './ngramClassifier';
+import { allPhrases, loadPhraseBank, localeFile, type PhraseBank } from './phrases';
 
 export const SAFETY_CATEGORIES = ['emergency.medical', 'emergency.violence', 'emergency.self_harm', 'emergency.danger'] as const;
 export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
 
-/** The facts every safety reply names, in this order: 112 first (dialogs/municipality.yaml). */
-export const SAFETY_FACTS = ['emergency_112', 'out_of_hours_doctor', 'crisis_line'] as const;
+/**
+ * What kind of emergency a message signals; each kind belongs to one category (the metric's
+ * label) and decides which help the reply names.
+ */
+export const SAFETY_KINDS = ['violence', 'threat', 'fire', 'gas', 'medical', 'overdose', 'self_harm', 'danger'] as const;
+export type SafetyKind = (typeof SAFETY_KINDS)[number];
 
-/** The reply's parts, in the order they are said. */
-export const SAFETY_REPLY_PARTS = ['intro', 'call112', 'doctor', 'crisis', 'person'] as const;
+export const CATEGORY_OF: Record<SafetyKind, SafetyCategory> = {
+  violence: 'emergency.violence',
+  threat: 'emergency.danger',
+  fire: 'emergency.danger',
+  gas: 'emergency.danger',
+  danger: 'emergency.danger',
+  medical: 'emergency.medical',
+  overdose: 'emergency.medical',
+  self_harm: 'emergency.self_harm',
+};
+const KIND_OF_CATEGORY: Record<SafetyCategory, SafetyKind> = {
+  'emergency.medical': 'medical',
+  'emergency.violence': 'violence',
+  'emergency.self_harm': 'self_harm',
+  'emergency.danger': 'danger',
+};
+
+/** Facts the safety reply may name (dialogs/municipality.yaml); the first three are required. */
+export const SAFETY_FACTS = ['emergency_112', 'out_of_hours_doctor', 'crisis_line'] as const;
+export const OPTIONAL_SAFETY_FACTS = ['domestic_violence_line'] as const;
+
+/** The reply's sentences (locales/<lng>/safety.json `reply`). */
+export const SAFETY_REPLY_PARTS = ['intro', 'call112', 'doctor', 'crisis', 'violence', 'fire', 'person', 'check', 'checkOk'] as const;
+export type SafetyReplyPart = (typeof SAFETY_REPLY_PARTS)[number];
+
+/** Which sentences each kind of emergency gets, in order: 112 always first, then the help that fits, then a person. */
+const REPLY_OF: Record<SafetyKind, SafetyReplyPart[]> = {
+  medical: ['intro', 'call112', 'doctor', 'person'],
+  overdose: ['intro', 'call112', 'doctor', 'person'],
+  violence: ['intro', 'call112', 'violence', 'person'],
+  self_harm: ['intro', 'call112', 'crisis', 'person'],
+  fire: ['intro', 'call112', 'fire', 'person'],
+  gas: ['intro', 'call112', 'fire', 'person'],
+  threat: ['intro', 'call112', 'person'],
+  danger: ['intro', 'call112', 'doctor', 'crisis', 'person'],
+};
 
 /** One language's safety phrases and reply (locales/<lng>/safety.json). */
 export interface SafetyLanguage {
@@ -22,22 +61,65 @@ export interface SafetyLanguage {
    * up to three words in between; a word of five letters or more in Latin or Cyrillic script also matches with one typo.
    */
   signals: Record<SafetyCategory, string[]>;
-  /** Ordinary phrases that contain a signal's words ("dying of laughter"): never an alarm. */
+  /**
+   * Word-order-free cues by kind: groups joined by ` + ` must all occur within a few words of each
+   * other, in any order; a group lists alternatives joined by `|`. An alternative is a word or a few
+   * words in a row; `x*` matches words beginning with x, `*x` words ending in it, `*x*` words
+   * containing it. A cue starting with `!` counts only in a short message (three words or fewer),
+   * e.g. a bare "fire!". Words after ` - ` (alternatives joined by `|`) cancel the cue ("hit* + son - ball*").
+   */
+  cues?: Partial<Record<SafetyKind, string[]>>;
+  /** Varied example messages by kind, and `ordinary` ones, that the emergency classifier learns from. */
+  examples?: Partial<Record<SafetyKind | 'ordinary', string[]>>;
+  /** Ordinary phrases that contain a signal's words ("dying of laughter", Danish "fire børn"): never an alarm. */
   notAlarms?: string[];
-  reply: Record<(typeof SAFETY_REPLY_PARTS)[number], string>;
+  reply: Record<SafetyReplyPart, string>;
 }
 
 export interface SafetyHit {
   category: SafetyCategory;
+  kind: SafetyKind;
   /** The language of the phrase that raised the alarm. */
   language: NluLanguage;
+  /** A phrase or cue of the lexicon, or the classifier's score. */
+  via: 'lexicon' | 'classifier';
+  score?: number;
+  /** The phrase or cue that matched (for reports and tests; never logged with the message). */
+  rule?: string;
+}
+
+/** What the screen makes of a message: an alarm, a borderline case to ask about, or nothing. */
+export interface SafetyAssessment {
+  alarm?: SafetyHit;
+  /** Not sure: ask "are you or someone else in danger now?". */
+  borderline?: SafetyHit;
 }
 
 type Token = { kind: 'word'; text: string } | { kind: 'prefix'; text: string } | { kind: 'gap' };
 
 interface Pattern {
+  source?: string;
   tokens: Token[];
   category?: SafetyCategory;
+  language: NluLanguage;
+}
+
+/** One word of a cue: exact (with one typo in long Latin/Cyrillic words), prefix, suffix or infix. */
+interface Atom {
+  text: string;
+  mode: 'exact' | 'prefix' | 'suffix' | 'infix';
+}
+interface Cue {
+  groups: Atom[][][];
+  /** Words that make the cue mean something ordinary ("hit* + daughter - ball"). */
+  unless: Atom[][];
+  short: boolean;
+  /** Per group, a quick test of its first words: exact words, and the other first atoms. */
+  quick: { exact: Set<string>; other: Atom[] }[];
+  /** The script of the cue's words: a message in another script cannot match it. */
+  script: string;
+  source: string;
+  kind: SafetyKind;
   language: NluLanguage;
 }
 
@@ -52,7 +134,53 @@ function compile(phrase: string, language: NluLanguage, category?: SafetyCategor
     const parts = words(fold(raw.replace(/\*$/, '')));
     parts.forEach((text, i) => tokens.push({ kind: raw.endsWith('*') && i === parts.length - 1 ? 'prefix' : 'word', text }));
   }
-  return { tokens, category, language };
+  return { source: phrase, tokens, category, language };
+}
+
+function compileAlternative(alt: string): Atom[] {
+  const atoms: Atom[] = [];
+  for (const raw of alt.trim().split(/\s+/)) {
+    const starts = raw.startsWith('*');
+    const ends = raw.endsWith('*') && raw.length > 1;
+    const parts = words(fold(raw.replace(/^\*|\*$/g, '')));
+    parts.forEach((text, i) => {
+      const first = i === 0 && starts;
+      const last = i === parts.length - 1 && ends;
+      atoms.push({ text, mode: first && last ? 'infix' : first ? 'suffix' : last ? 'prefix' : 'exact' });
+    });
+  }
+  return atoms;
+}
+
+function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
+  const short = cue.trim().startsWith('!');
+  const [positive, negative] = cue.trim().replace(/^!/, '').split(/\s-\s/);
+  const groups = positive
+    .split(/\s\+\s/)
+    .map((g) => g.split('|').map(compileAlternative).filter((a) => a.length > 0))
+    .filter((g) => g.length > 0);
+  const unless = (negative ?? '').split('|').map(compileAlternative).filter((a) => a.length > 0);
+  const quick = groups.map((g) => {
+    const exact = new Set<string>();
+    const other: Atom[] = [];
+    for (const alt of g) {
+      const first = alt[0];
+      if (first.mode === 'exact' && !([...first.text].length >= CUE_FUZZY_MIN && FUZZY_SCRIPT.test(first.text))) exact.add(first.text);
+      else other.push(first);
+    }
+    return { exact, other };
+  });
+  return { groups, unless, short, quick, script: scriptOf(positive), source: cue, kind, language };
+}
+
+/** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
+function scriptOf(text: string): string {
+  const counts = new Map<string, number>();
+  for (const ch of text) {
+    const script = /\p{Script=Latin}/u.test(ch) ? 'latin' : /\p{Script=Cyrillic}/u.test(ch) ? 'cyrillic' : /\p{Script=Arabic}/u.test(ch) ? 'arabic' : /\p{Script=Ethiopic}/u.test(ch) ? 'ethiopic' : undefined;
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'other';
 }
 
 /** Every string one deletion away: two words within one edit share one of these. */
@@ -61,44 +189,106 @@ function deletions(word: string): string[] {
   return chars.map((_, i) => chars.slice(0, i).concat(chars.slice(i + 1)).join(''));
 }
 
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  let j = 0;
+  while (j < x.length - i && j < y.length - i && x[x.length - 1 - j] === y[y.length - 1 - j]) j++;
+  if (x.length === y.length) {
+    // one substitution, or two neighbours swapped
+    if (x.length - i - j <= 1) return true;
+    return x.length - i - j === 2 && x[i] === y[i + 1] && x[i + 1] === y[i];
+  }
+  return Math.max(x.length, y.length) - i - j <= 1;
+}
+
 const FUZZY_MIN = 5;
 /** One typo is forgiven in alphabetic scripts; in Arabic and Ethiopic script one letter too often makes another word. */
 const FUZZY_SCRIPT = /^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u;
 const MAX_GAP = 3;
+/** The words of one cue must all lie within this many words. */
+const CUE_WINDOW = 10;
+const SHORT_MESSAGE = 3;
+/** Cue words this long forgive one typo (shorter ones too often make another word: "slet" for "slaet"). */
+const CUE_FUZZY_MIN = 7;
 const EMPTY: Set<string> = new Set();
+
+/** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
+export const CLASSIFIER_ALARM = 0.85;
+export const CLASSIFIER_ASK = 0.5;
+/** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
+const CLASSIFIER_ALARM_WORDS = 3;
+
+function atomMatches(atom: Atom, token: string): boolean {
+  if (token === '') return false;
+  switch (atom.mode) {
+    case 'exact':
+      return token === atom.text || ([...atom.text].length >= CUE_FUZZY_MIN && FUZZY_SCRIPT.test(atom.text) && withinOneEdit(token, atom.text));
+    case 'prefix':
+      return token.startsWith(atom.text);
+    case 'suffix':
+      return token.endsWith(atom.text);
+    case 'infix':
+      return token.includes(atom.text);
+  }
+}
 
 /**
  * The safety screen: looks for signs of immediate danger, violence, self-harm or a medical
- * emergency in every language at once, whatever language the user chose. Separate from intent
- * recognition, and runs before it. Deterministic; phrases and replies live in locales/<lng>/safety.json.
+ * emergency in every language at once, whatever language the user chose, in three ways: the
+ * phrase list, word-order-free cues of stems (a subject or object with a verb, "hit* + me"), and a
+ * classifier trained on varied emergency and ordinary examples in all ten languages, whose
+ * borderline scores make the bot ask rather than miss. Separate from intent recognition, and runs
+ * before it. Deterministic; phrases, cues, examples and replies live in locales/<lng>/safety.json.
  */
 export class SafetyScreen {
   private readonly signals: Pattern[] = [];
   private readonly notAlarms: Pattern[] = [];
+  private readonly cues: Cue[] = [];
   /** Folded signal word → itself; and each of its one-deletion variants → the words they come from. */
   private readonly fuzzy = new Map<string, Set<string>>();
   private readonly byFirstWord = new Map<string, Pattern[]>();
   private readonly firstWords = new Set<string>();
   private readonly otherStarts: Pattern[] = [];
+  private readonly classifier: NgramClassifier;
 
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
-    private readonly facts: Record<(typeof SAFETY_FACTS)[number], string>,
+    private readonly facts: Record<string, string>,
+    options: { ordinary?: string[]; personButton?: Partial<Record<NluLanguage, string>>; yesNo?: Partial<Record<NluLanguage, [string, string]>> } = {},
   ) {
+    this.personButtons = options.personButton ?? {};
+    this.yesNo = options.yesNo ?? {};
+    const examples: { text: string; label: string }[] = [];
     for (const lng of NLU_LANGUAGES) {
       const spec = languages[lng];
       for (const category of SAFETY_CATEGORIES) {
-        for (const phrase of spec.signals[category] ?? []) this.signals.push(compile(phrase, lng, category));
+        for (const phrase of spec.signals[category] ?? []) {
+          this.signals.push(compile(phrase, lng, category));
+          examples.push({ text: phrase.replace(/\*|(^|\s)_(\s|$)/g, ' '), label: KIND_OF_CATEGORY[category] });
+        }
       }
-      for (const phrase of spec.notAlarms ?? []) this.notAlarms.push(compile(phrase, lng));
+      for (const phrase of spec.notAlarms ?? []) {
+        this.notAlarms.push(compile(phrase, lng));
+        examples.push({ text: phrase, label: 'ordinary' });
+      }
+      for (const kind of SAFETY_KINDS) for (const cue of spec.cues?.[kind] ?? []) this.cues.push(compileCue(cue, kind, lng));
+      for (const [label, list] of Object.entries(spec.examples ?? {})) for (const text of list ?? []) examples.push({ text, label });
     }
+    for (const text of options.ordinary ?? []) examples.push({ text, label: 'ordinary' });
+    this.classifier = new NgramClassifier(examples);
     for (const p of this.signals) {
       const first = p.tokens[0];
       if (first?.kind === 'word') this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), p]);
       else this.otherStarts.push(p);
       if (first?.kind === 'word') this.firstWords.add(first.text);
     }
-    for (const p of [...this.signals, ...this.notAlarms]) {
+    // Typos are forgiven in signal words only: an ordinary phrase must be written as listed ("feuern" must not hide "feuer").
+    for (const p of this.signals) {
       for (const t of p.tokens) {
         if (t.kind !== 'word') continue;
         if ([...t.text].length < FUZZY_MIN || !FUZZY_SCRIPT.test(t.text)) continue;
@@ -111,18 +301,21 @@ export class SafetyScreen {
     }
   }
 
-  private static shared: SafetyScreen | undefined;
+  private readonly personButtons: Partial<Record<NluLanguage, string>>;
+  private readonly yesNo: Partial<Record<NluLanguage, [string, string]>>;
 
-  /** The screen of the project's own files, loaded once per process. */
-  static default(): SafetyScreen {
-    return (SafetyScreen.shared ??= SafetyScreen.load());
-  }
-
-  /** Reads locales/<lng>/safety.json for all ten languages and the numbers from dialogs/municipality.yaml. */
-  static load(options: { localesDir?: string; dialogsDir?: string } = {}): SafetyScreen {
+  /**
+   * Reads locales/<lng>/safety.json for all ten languages, the numbers from dialogs/municipality.yaml,
+   * the ordinary example phrases (nlu.json) the classifier contrasts emergencies with, and the
+   * words of the buttons (commands.json: a person, yes, no).
+   */
+  static load(options: { localesDir?: string; dialogsDir?: string; bank?: PhraseBank } = {}): SafetyScreen {
+    const localesDir = options.localesDir ?? LOCALES_DIR;
     const languages = {} as Record<NluLanguage, SafetyLanguage>;
+    const personButton: Partial<Record<NluLanguage, string>> = {};
+    const yesNo: Partial<Record<NluLanguage, [string, string]>> = {};
     for (const lng of NLU_LANGUAGES) {
-      const path = join(options.localesDir ?? LOCALES_DIR, lng, 'safety.json');
+      const path = localeFile(localesDir, lng, 'safety.json');
       let spec: SafetyLanguage;
       try {
         spec = JSON.parse(readFileSync(path, 'utf8')) as SafetyLanguage;
@@ -135,28 +328,61 @@ export class SafetyScreen {
       for (const category of SAFETY_CATEGORIES) {
         if (!Array.isArray(spec.signals?.[category]) || spec.signals[category].length === 0) throw new Error(`${path}: signals["${category}"] needs at least one phrase`);
       }
+      for (const [kind, list] of Object.entries(spec.cues ?? {})) {
+        if (!(SAFETY_KINDS as readonly string[]).includes(kind)) throw new Error(`${path}: cues["${kind}"] is not a kind (known: ${SAFETY_KINDS.join(', ')})`);
+        if (!Array.isArray(list) || list.some((c) => typeof c !== 'string' || c.trim() === '')) throw new Error(`${path}: cues["${kind}"] must be a list of cues`);
+      }
       languages[lng] = spec;
+      try {
+        const commands = JSON.parse(readFileSync(localeFile(localesDir, lng, 'commands.json'), 'utf8')) as { words?: { human?: string[] }; labels?: { yes?: string; no?: string } };
+        const human = [...(commands.words?.human ?? [])].sort((a, b) => b.length - a.length)[0];
+        if (human) personButton[lng] = human.charAt(0).toUpperCase() + human.slice(1);
+        if (commands.labels?.yes && commands.labels.no) yesNo[lng] = [commands.labels.yes, commands.labels.no];
+      } catch {
+        // a language without commands.json gets no buttons; the sentences still say what to write
+      }
     }
     const content = loadContent(options.dialogsDir);
-    const facts = {} as Record<(typeof SAFETY_FACTS)[number], string>;
-    for (const name of SAFETY_FACTS) {
-      const value = content.facts.get(name)?.value;
-      if (typeof value !== 'string' && typeof value !== 'number') {
+    // A folder without a safety fact at all (e.g. a test fixture) gets the project's own, sourced one;
+    // a fact that is there but unconfirmed stops start-up.
+    const own = options.dialogsDir ? loadContent() : content;
+    const facts: Record<string, string> = {};
+    for (const name of [...SAFETY_FACTS, ...OPTIONAL_SAFETY_FACTS]) {
+      const value = (content.facts.get(name) ?? own.facts.get(name))?.value;
+      if (typeof value === 'string' || typeof value === 'number') facts[name] = String(value);
+      else if ((SAFETY_FACTS as readonly string[]).includes(name)) {
         throw new Error(`dialogs/municipality.yaml: the safety screen needs the fact "${name}" with a confirmed value`);
       }
-      facts[name] = String(value);
     }
-    return new SafetyScreen(languages, facts);
+    let bank = options.bank;
+    if (!bank) {
+      try {
+        bank = loadPhraseBank(localesDir);
+      } catch {
+        bank = undefined;
+      }
+    }
+    const ordinary = bank ? allPhrases(bank).map((p) => p.text) : [];
+    return new SafetyScreen(languages, facts, { ordinary, personButton, yesNo });
   }
 
   /** The alarm a message raises, or undefined. `preferred` (e.g. the message's or user's language) wins a tie. */
   screen(text: string, preferred: string[] = []): SafetyHit | undefined {
+    return this.assess(text, preferred).alarm;
+  }
+
+  /** Alarm, borderline or nothing: the lexicon first (phrases, then cues), then the classifier's score. */
+  assess(text: string, preferred: string[] = []): SafetyAssessment {
     const tokens = words(fold(text));
-    if (tokens.length === 0) return undefined;
+    if (tokens.length === 0) return {};
     const masked = tokens.map(() => false);
     const known = tokens.map((t) => this.knownWordsFor(t));
+    let trapped = false;
     for (const p of this.notAlarms) {
-      for (const span of this.matches(p, tokens, known)) for (let i = span[0]; i < span[1]; i++) masked[i] = true;
+      for (const span of this.matches(p, tokens, known)) {
+        trapped = true;
+        for (let i = span[0]; i < span[1]; i++) masked[i] = true;
+      }
     }
     const open = known.map((k, i) => (masked[i] ? EMPTY : k));
     const openTokens = tokens.map((t, i) => (masked[i] ? '' : t));
@@ -165,16 +391,144 @@ export class SafetyScreen {
     let best: { hit: SafetyHit; rank: number } | undefined;
     for (const p of this.candidates(open)) {
       if (this.matches(p, openTokens, open).length === 0) continue;
-      const rank = p.tokens.length * 2 + (preferred.includes(p.language) ? 1 : 0);
-      if (!best || rank > best.rank) best = { hit: { category: p.category!, language: p.language }, rank };
+      // A generic danger phrase ("gas", "help me now") yields to a cue that names the kind.
+      const rank = p.tokens.length * 2 + (preferred.includes(p.language) ? 1 : 0) - (p.category === 'emergency.danger' ? 3 : 0);
+      if (!best || rank > best.rank) best = { hit: { category: p.category!, kind: KIND_OF_CATEGORY[p.category!], language: p.language, via: 'lexicon', rule: p.source }, rank };
     }
-    return best?.hit;
+    const scripts = new Set(tokens.map(scriptOf));
+    const present = new Set(openTokens);
+    for (const cue of this.cues) {
+      if (cue.short && tokens.length > SHORT_MESSAGE) continue;
+      if (!scripts.has(cue.script)) continue;
+      if (!cue.quick.every((q) => openTokens.some((t) => t !== '' && (present.has(t) && q.exact.has(t))) || q.other.some((a) => openTokens.some((t) => atomMatches(a, t))))) continue;
+      if (!this.cueMatches(cue, openTokens, tokens)) continue;
+      const rank = cue.groups.length * 2 + 0.5 + (preferred.includes(cue.language) ? 1 : 0);
+      if (!best || rank > best.rank) best = { hit: { category: CATEGORY_OF[cue.kind], kind: cue.kind, language: cue.language, via: 'lexicon', rule: `${cue.language}: ${cue.source}` }, rank };
+    }
+    if (best) {
+      // A generic phrase ("help me now") names no kind; a cue of the same message may.
+      return { alarm: best.hit };
+    }
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return {};
+    const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
+    const top = ranked[0];
+    if (!top || top.label === 'ordinary') {
+      const em = ranked.find((r) => r.label !== 'ordinary');
+      const ordinary = top?.score ?? 0;
+      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return { borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) };
+      return {};
+    }
+    const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
+    const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
+    if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
+    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return { borderline: hit };
+    return {};
   }
 
-  /** The reply in a language: 112 first, then the out-of-hours doctor, then the crisis line, then a person. */
-  reply(language: string): string[] {
-    const spec = this.languages[(NLU_LANGUAGES as readonly string[]).includes(language) ? (language as NluLanguage) : 'en'];
-    return SAFETY_REPLY_PARTS.map((part) => spec.reply[part].replace(/\{\{(\w+)\}\}/g, (all, name: string) => (this.facts as Record<string, string>)[name] ?? all));
+  /** How many phrases, cues and classifier examples the screen holds (for reports). */
+  get size(): { signals: number; cues: number } {
+    return { signals: this.signals.length, cues: this.cues.length };
+  }
+
+  private classified(kind: SafetyKind, score: number, text: string, preferred: string[]): SafetyHit {
+    return { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'classifier', score: Math.round(score * 1000) / 1000 };
+  }
+
+  /** The language to answer a classifier hit in: the script tells most; the preferred language breaks ties. */
+  private languageOf(text: string, preferred: string[]): NluLanguage {
+    const scripts: [RegExp, NluLanguage[]][] = [
+      [/\p{Script=Ethiopic}/u, ['ti']],
+      [/\p{Script=Cyrillic}/u, ['uk', 'ru']],
+      [/\p{Script=Arabic}/u, ['ar', 'fa', 'ps']],
+    ];
+    for (const [re, langs] of scripts) {
+      if (re.test(text)) return (langs.find((l) => preferred.includes(l)) ?? langs[0]);
+    }
+    const pref = preferred.find((l): l is NluLanguage => ['da', 'en', 'de', 'so'].includes(l));
+    return pref ?? 'en';
+  }
+
+  /** The sentences of the reply to an emergency of this kind (or category), in a language: 112 first. */
+  reply(language: string, kind: SafetyKind | SafetyCategory = 'danger'): string[] {
+    const spec = this.languages[this.lng(language)];
+    const k: SafetyKind = (SAFETY_KINDS as readonly string[]).includes(kind) ? (kind as SafetyKind) : KIND_OF_CATEGORY[kind as SafetyCategory];
+    let parts = REPLY_OF[k];
+    // Without a confirmed helpline number the violence reply names the doctor and the crisis line instead.
+    if (parts.includes('violence') && !this.facts.domestic_violence_line) parts = REPLY_OF.danger;
+    return parts.map((part) => this.fill(spec.reply[part]));
+  }
+
+  /** The button that asks for a person (a command word of commands.json), if the language has one. */
+  personButton(language: string): string | undefined {
+    return this.personButtons[this.lng(language)];
+  }
+
+  /** The borderline question and its yes/no buttons. */
+  check(language: string): { text: string; choices: string[] } {
+    const lng = this.lng(language);
+    return { text: this.fill(this.languages[lng].reply.check), choices: this.yesNo[lng] ?? [] };
+  }
+
+  /** What the bot says when the user answers the borderline question with no. */
+  checkOk(language: string): string {
+    return this.fill(this.languages[this.lng(language)].reply.checkOk);
+  }
+
+  /** Whether a reply to the borderline question is a yes or a no: the buttons, 1/2, or a yes/no word of any language. */
+  yesNoOf(text: string): 'yes' | 'no' | undefined {
+    const t = fold(text);
+    if (t === '1') return 'yes';
+    if (t === '2') return 'no';
+    for (const [yes, no] of Object.values(this.yesNo)) {
+      if (t === fold(yes)) return 'yes';
+      if (t === fold(no)) return 'no';
+    }
+    return undefined;
+  }
+
+  private lng(language: string): NluLanguage {
+    return (NLU_LANGUAGES as readonly string[]).includes(language) ? (language as NluLanguage) : 'en';
+  }
+
+  private fill(sentence: string): string {
+    return sentence.replace(/\{\{(\w+)\}\}/g, (all, name: string) => this.facts[name] ?? all);
+  }
+
+  /** Whether every group of the cue occurs, in any order, on words not used twice, within CUE_WINDOW words. */
+  private cueMatches(cue: Cue, open: string[], all: string[]): boolean {
+    const spans: [number, number][][] = [];
+    for (const group of [...cue.groups, cue.unless]) {
+      if (group.length === 0) continue;
+      // The words that cancel a cue count even inside an ordinary phrase ("hits the ball").
+      const tokens = group === cue.unless ? all : open;
+      const found: [number, number][] = [];
+      for (let start = 0; start < tokens.length; start++) {
+        for (const alt of group) {
+          if (start + alt.length > tokens.length) continue;
+          let ok = true;
+          for (let k = 0; k < alt.length && ok; k++) ok = atomMatches(alt[k], tokens[start + k]);
+          if (ok) found.push([start, start + alt.length]);
+        }
+      }
+      if (group === cue.unless) {
+        if (found.length > 0) return false;
+        continue;
+      }
+      if (found.length === 0) return false;
+      spans.push(found);
+    }
+    const pick = (g: number, lo: number, hi: number, used: [number, number][]): boolean => {
+      if (g === spans.length) return true;
+      for (const s of spans[g]) {
+        if (used.some((u) => s[0] < u[1] && u[0] < s[1])) continue;
+        const nlo = Math.min(lo, s[0]);
+        const nhi = Math.max(hi, s[1]);
+        if (nhi - nlo > CUE_WINDOW) continue;
+        if (pick(g + 1, nlo, nhi, [...used, s])) return true;
+      }
+      return false;
+    };
+    return pick(0, Infinity, -Infinity, []);
   }
 
   /** The phrase words a message word stands for: itself, and within one typo in alphabetic scripts. */

@@ -43,6 +43,9 @@ export interface HandoffAsked {
   trigger: 'asked' | 'path';
 }
 
+/** After this many misunderstandings in a row the user is offered a person (a "talk to a person" button). */
+export const MISSES_BEFORE_PERSON = 2;
+
 export interface PathOptions {
   /** The node to begin with. */
   start?: string;
@@ -97,6 +100,8 @@ export class PathDialog extends Dialog<PathOptions> {
     const state = dc.activeDialog!.state as PathState;
     const lng = await this.deps.localeOf(dc.context);
     const text = (activity.text ?? '').trim();
+    const misses = state.misses ?? 0;
+    delete state.misses;
 
     if (state.confirm === 'delete') {
       const answer = (await this.deps.commands.detectAnswer(text, lng)) ?? this.yesNoByButton(text, lng);
@@ -112,12 +117,19 @@ export class PathDialog extends Dialog<PathOptions> {
     const node = this.deps.graph.nodes.get(state.at);
     if (!node) return this.enter(dc, state, 'menu', undefined); // content changed since this conversation began
     const step = await this.answer(dc, node, text, lng);
-    const misses = state.misses ?? 0;
-    delete state.misses;
     if (step) return this.enter(dc, state, step, node);
 
     const command = await this.deps.commands.detectCommand(text, lng);
     if (command) return this.runCommand(dc, state, command);
+
+    // A question naming another node ("what is IGU" in the internship menu) goes to that node.
+    const subtopic = await this.deps.commands.detectSubtopic?.(text, lng);
+    const subNode = subtopic !== undefined && subtopic !== state.at ? this.deps.graph.nodes.get(subtopic) : undefined;
+    if (subNode) {
+      const file = this.deps.graph.files.find((f) => subNode.id.startsWith(`${f.path}.`));
+      state.menus = file ? [this.deps.graph.menuStart, file.start] : [this.deps.graph.menuStart];
+      return this.enter(dc, state, subNode.id, undefined);
+    }
 
     const topic = (await this.deps.commands.detectTopic?.(text, lng)) ?? this.pathTitled(text, lng);
     const path = topic !== undefined ? this.deps.graph.files.find((f) => f.path === topic && f.path !== 'welcome') : undefined;
@@ -129,7 +141,7 @@ export class PathDialog extends Dialog<PathOptions> {
 
     const retry = node.kind === 'question' && node.answer === 'number' ? this.deps.wording.path('common.number_retry', lng) : this.deps.wording.engine('not_understood', lng);
     state.misses = misses + 1;
-    if (state.misses >= 2 && this.deps.requestHandoff) {
+    if (state.misses >= MISSES_BEFORE_PERSON && this.deps.requestHandoff) {
       // Two misunderstandings in a row: offer a person (the button is the "person" command's own words).
       delete state.misses;
       return this.prompt(dc, state, retry, undefined, this.deps.wording.path('common.talk_to_person', lng));
@@ -155,7 +167,8 @@ export class PathDialog extends Dialog<PathOptions> {
     }
     if (node.kind === 'question' && node.answer === 'number') {
       const match = /^\D{0,20}?(\d{1,3})\D{0,20}$/.exec(asciiDigits(text));
-      const value = match ? Number(match[1]) : NaN;
+      // "she is two years old": the number may be a word too.
+      const value = match ? Number(match[1]) : ((await this.deps.commands.detectNumber?.(text, lng)) ?? NaN);
       if (!(value >= (node.min ?? 0) && value <= (node.max ?? Infinity))) return undefined;
       if (node.save) await this.save(dc, node.save, value);
       return node.goto;
@@ -256,9 +269,11 @@ export class PathDialog extends Dialog<PathOptions> {
     const { graph, wording } = this.deps;
     const lng = await this.deps.localeOf(dc.context);
     let pending: Omit<Message, 'locale'> | undefined;
+    let pendingInfo = false;
     const flush = async () => {
       if (pending) await this.send(dc, pending);
       pending = undefined;
+      pendingInfo = false;
     };
     for (let steps = 0; steps < MAX_STEPS; steps++) {
       let id: string;
@@ -299,15 +314,25 @@ export class PathDialog extends Dialog<PathOptions> {
           state.at = id;
           await this.send(dc, this.promptOf(node, lng));
           return Dialog.EndOfTurn;
-        case 'info':
-          await flush();
-          pending = { node: id, text: wording.path(node.say, lng), link: node.link ? { url: node.link.url, label: wording.path(node.link.label, lng) } : undefined };
+        case 'info': {
+          const text = wording.path(node.say, lng);
+          const link = node.link ? { url: node.link.url, label: wording.path(node.link.label, lng) } : undefined;
+          if (pending && pendingInfo && !pending.link) {
+            // Info after info: one message, not two (the welcome's "who I am" and "what I save").
+            pending = { ...pending, text: `${pending.text}\n\n${text}`, link, also: [...(pending.also ?? []), id] };
+          } else {
+            await flush();
+            pending = { node: id, text, link };
+          }
+          pendingInfo = true;
           target = node.goto ?? 'back';
           break;
+        }
         case 'handoff':
           await flush();
           if (await this.deps.requestHandoff?.(dc.context, { topic: node.topic, reason: node.reason, trigger: 'path' })) return Dialog.EndOfTurn;
           pending = { node: id, text: wording.path(node.say, lng) };
+          pendingInfo = false;
           target = node.goto ?? 'back';
           break;
         case 'condition':

@@ -39,7 +39,9 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
     const prompt = replies.find((r) => (r.channelData as { node: string }).node === 'language.prompt')!;
     expect(buttons(prompt)).to.deep.equal(['العربية', 'Dansk', 'English', 'Deutsch', 'Українська', 'Русский', 'فارسی / دری', 'پښتو', 'ትግርኛ', 'Soomaali']);
     expect(prompt.text).to.equal('اختر لغتك. / Vælg dit sprog. / Choose your language.');
-    expect(replies.every((r) => r.locale === 'da')).to.equal(true);
+    // The greeting is in the hinted language; the choice stays the user's.
+    expect(replies.find((r) => (r.channelData as { node: string }).node === 'welcome.hello')?.locale).to.equal('ar');
+    expect(prompt.locale).to.equal('da');
   });
 
   it('takes a number in Arabic-Indic, Persian or Ethiopic digits as the choice', async () => {
@@ -54,8 +56,14 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
     const conv = newConv();
     await say(conv, 'hej');
     const chosen = await say(conv, 'Soomaali');
-    expect(nodes(chosen).slice(0, 2)).to.deep.equal(['language.chosen', 'language.machine_notice']);
-    expect(chosen[1].locale).to.equal('so');
+    // One message: the language is set, and a machine translated the texts.
+    expect(nodes(chosen)[0]).to.equal('language.chosen');
+    expect((chosen[0].channelData as { notice?: string }).notice).to.equal('language.machine_notice');
+    expect(chosen[0].locale).to.equal('so');
+    // Once per conversation: another unreviewed language later says nothing of it again.
+    await say(conv, 'language');
+    const again = await say(conv, 'Deutsch');
+    expect(again.map((r) => (r.channelData as { notice?: string }).notice).filter(Boolean)).to.deep.equal([]);
     const danish = newConv();
     await say(danish, 'hej');
     expect(nodes(await say(danish, 'Dansk'))).to.not.include('language.machine_notice');
@@ -69,10 +77,10 @@ describe('languages: choosing, hints, switching mid-path, free text', () => {
     const asked = await say(conv, 'sprog');
     expect(nodes(asked)).to.deep.equal(['language.prompt']);
     const switched = await say(conv, 'Deutsch');
-    expect(nodes(switched)).to.deep.equal(['language.chosen', 'language.machine_notice', 'work.start']);
-    expect(switched[2].locale).to.equal('de');
+    expect(nodes(switched)).to.deep.equal(['language.chosen', 'work.start']);
+    expect(switched[1].locale).to.equal('de');
     const german = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', 'de', 'paths.json'), 'utf8')) as { work: { start: string } };
-    expect(switched[2].text).to.equal(german.work.start);
+    expect(switched[1].text).to.equal(german.work.start);
   });
 
   it('offers, never forces, a switch when the user writes three words or more in another language', async () => {

@@ -58,13 +58,13 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
       const steps = await onboard(conv, lng, 1, 7);
       expect(steps.map(nodes)).to.deep.equal([
         ['welcome.hello', 'language.prompt'],
-        lng === 'da' ? ['language.chosen', 'welcome.start', 'welcome.group'] : ['language.chosen', 'language.machine_notice', 'welcome.start', 'welcome.group'],
+        ['language.chosen', 'welcome.start', 'welcome.group'],
         ['welcome.children'],
         ['welcome.age'],
         ['menu.main'],
       ]);
       steps.slice(1).forEach((s) => expectStamped(s, lng));
-      expect(steps[1][lng === 'da' ? 1 : 2].text).to.equal(lng === 'da' ? 'Jeg er en bot.' : 'I am a bot.');
+      expect(steps[1][1].text).to.equal(lng === 'da' ? 'Jeg er en bot.' : 'I am a bot.');
       expect(steps[4][0].suggestedActions?.actions.map((a) => a.title)).to.deep.equal(
         lng === 'da' ? ['Arbejde', 'Skole', 'Om mig', 'Kontakt', 'Farvel'] : ['Work', 'School', 'About me', 'Contact', 'Goodbye'],
       );
@@ -182,7 +182,8 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
     const prompt = await say(url, conv, 'language');
     expect(nodes(prompt)).to.deep.equal(['language.prompt']);
     const switched = await say(url, conv, 'English');
-    expect(nodes(switched)).to.deep.equal(['language.chosen', 'language.machine_notice', 'work.menu']);
+    expect(nodes(switched)).to.deep.equal(['language.chosen', 'work.menu']);
+    expect((switched[0].channelData as { notice?: string }).notice).to.equal('language.machine_notice');
     expectStamped(switched, 'en');
     expect(nodes(await say(url, conv, 'back'))).to.deep.equal(['menu.main']);
   });

@@ -19,6 +19,8 @@ type Reply = Partial<Activity>;
 interface Stamp {
   node?: string;
   awaiting?: string;
+  /** Further info nodes said in the same message. */
+  also?: string[];
 }
 const stamp = (r: Reply): Stamp => (r.channelData ?? {}) as Stamp;
 
@@ -72,6 +74,7 @@ describe('the real paths, walked in Danish and English through the real adapter'
       seen.add(node!);
       // SMS sends a turn's messages as one text; channelData.nodes names every node in it.
       for (const n of (r.channelData as { nodes?: string[] } | undefined)?.nodes ?? []) seen.add(n);
+      for (const more of stamp(r).also ?? []) seen.add(more);
     }
     return stamp(replies[replies.length - 1]).awaiting;
   }

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { App } from '../../src/app';
 import { startApp } from '../support/botServer';
 import { join as joinConversation, say, type Conversation } from '../support/activities';
@@ -12,7 +15,7 @@ describe('safety screen in the real server', () => {
 
   const conv = (id: string): Conversation => ({ channelId: 'emulator', conversationId: `safety-${id}`, userId: `user-${id}` });
 
-  it('answers a danger message at once with 112 first, then the doctor, the crisis line and a person, before any path logic', async () => {
+  it('answers a danger message at once with 112 first, then the help for its kind (violence: the national helpline) and a person, before any path logic', async () => {
     const c = conv('en');
     const replies = await say(url, c, 'Please help, my husband hits me and he has a knife');
     expect(replies, 'the emergency numbers, then the offer of a person with priority').to.have.length(2);
@@ -22,7 +25,7 @@ describe('safety screen in the real server', () => {
     expect(reply.locale).to.equal('en');
     expect((reply.channelData as { node: string; safety: string }).safety).to.equal('emergency.violence');
     const text = reply.text ?? '';
-    const order = ['112', '70 11 07 07', '70 201 201', 'person'].map((s) => text.indexOf(s));
+    const order = ['112', '1888', 'person'].map((s) => text.indexOf(s));
     expect(order.every((i) => i >= 0), text).to.equal(true);
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(text.search(/\d/)).to.equal(text.indexOf('112'));
@@ -34,7 +37,7 @@ describe('safety screen in the real server', () => {
     expect(replies[0].locale).to.equal('ar');
     expect(replies[1].locale, 'the offer of a person in the same language').to.equal('ar');
     expect(replies[0].text).to.match(/^[^\d]*112/);
-    expect(replies[0].text).to.contain('70 11 07 07');
+    expect(replies[0].text).to.contain('1888');
   });
 
   it('lets ordinary messages through to the bot (no false alarm on "fire kroner")', async () => {
@@ -44,9 +47,78 @@ describe('safety screen in the real server', () => {
     expect(replies.some((r) => (r.channelData as { safety?: string } | undefined)?.safety)).to.equal(false);
   });
 
+  const nodeOf = (r: { channelData?: unknown }) => (r.channelData as { node?: string } | undefined)?.node;
+  const buttons = (r: { suggestedActions?: { actions?: { title?: string }[] } }) => (r.suggestedActions?.actions ?? []).map((a) => a.title);
+
+  it('names the violence helpline after 112 and offers a person as a button that works', async () => {
+    const c = { ...conv('button'), channelId: 'directline' };
+    const [reply] = await say(url, c, 'he is hitting me');
+    expect(nodeOf(reply)).to.equal('safety');
+    const text = reply.text ?? '';
+    expect(text.indexOf('112')).to.be.lessThan(text.indexOf('1888'));
+    expect(buttons(reply)).to.deep.equal(['Talk to a person']);
+    const next = await say(url, c, 'Talk to a person');
+    expect(next.some((r) => nodeOf(r)?.startsWith('contact'))).to.equal(true);
+  });
+
+  it('on a yes/no step, a sentence saying the person does not want to live is never taken as "no"', async () => {
+    const c = conv('yesno');
+    await joinConversation(url, c);
+    await say(url, c, '2'); // English
+    const confirm = await say(url, c, 'delete my data');
+    expect(confirm.map(nodeOf)).to.include('command.delete_data');
+    const replies = await say(url, c, "no, I don't want to live anymore");
+    expect(replies.map(nodeOf)).to.deep.equal(['safety']);
+    expect((replies[0].channelData as { safety: string }).safety).to.equal('emergency.self_harm');
+    expect(replies[0].text).to.contain('70 201 201');
+  });
+
+  it('asks "are you or someone else in danger now?" when unsure: yes gives the emergency reply, no lets the conversation go on', async () => {
+    const c = conv('borderline');
+    await joinConversation(url, c);
+    await say(url, c, '2');
+    const [question] = await say(url, c, "i can't take it anymore");
+    expect(nodeOf(question)).to.equal('safety.check');
+    expect(buttons(question)).to.deep.equal(['Yes', 'No']);
+    const [yes] = await say(url, c, 'Yes');
+    expect(nodeOf(yes)).to.equal('safety');
+    expect(yes.text).to.contain('70 201 201');
+    await say(url, c, "i can't take it anymore");
+    const [no] = await say(url, c, 'No');
+    expect(nodeOf(no)).to.equal('safety.check.no');
+    const after = await say(url, c, 'menu');
+    expect(after.map(nodeOf)).to.not.include('safety');
+  });
+
   it('counts alarms by category in /metrics, never the text', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).to.match(/^bot_safety_alarms_total\{category="emergency.violence"\} 2$/m);
+    expect(metrics).to.match(/^bot_safety_alarms_total\{category="emergency.violence"\} 3$/m);
     expect(metrics).to.not.contain('knife');
+  });
+});
+
+describe('safety screen built from the configured DIALOGS_DIR', () => {
+  let app: App;
+  let url: string;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dialogs-'));
+    cpSync(join(__dirname, '..', '..', 'dialogs'), dir, { recursive: true });
+    const file = join(dir, 'municipality.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('value: "70 201 201"', 'value: "11 22 33 44"').replace('value: "1888"', 'value: "99 88"'));
+    ({ app, url } = await startApp({ DIALOGS_DIR: dir }));
+  });
+  after(async () => {
+    await app.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says the crisis line and the helpline of that folder, not of the project', async () => {
+    const c = { channelId: 'emulator', conversationId: 'dialogs-dir', userId: 'user-dialogs-dir' };
+    const [selfHarm] = await say(url, c, 'i want to kill myself');
+    expect(selfHarm.text).to.contain('11 22 33 44').and.not.contain('70 201 201');
+    const [violence] = await say(url, c, 'my husband beats me');
+    expect(violence.text).to.contain('99 88').and.not.contain('1888');
   });
 });

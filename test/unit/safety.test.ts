@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { loadPhraseBank, allPhrases } from '../../src/nlu/phrases';
-import { SAFETY_CATEGORIES, SafetyScreen } from '../../src/nlu/safety';
+import { SAFETY_CATEGORIES, SAFETY_KINDS, SafetyScreen } from '../../src/nlu/safety';
 import { loadDevSet } from '../../src/nlu/evaluation';
+import { loadSafetySet } from '../../src/nlu/safetyEvaluation';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -78,7 +80,8 @@ describe('safety screen', () => {
     });
   }
 
-  it('raises no alarm on any ordinary message of the development set or the example phrases (3,300 + 4,000 messages)', () => {
+  it('raises no alarm on any ordinary message of the development set or the example phrases (3,300 + 4,000 messages)', function () {
+    this.timeout(90_000);
     const ordinary = [...loadDevSet().map((c) => c.text), ...allPhrases(loadPhraseBank()).map((p) => p.text)];
     const alarms = ordinary.filter((t) => screen.screen(t) !== undefined);
     expect(alarms).to.deep.equal([]);
@@ -109,7 +112,91 @@ describe('safety screen', () => {
     expect(screen.screen('sos', ['so'])?.language).to.equal('so');
   });
 
-  it('stops start-up clearly when a safety fact is missing', () => {
-    expect(() => SafetyScreen.load({ dialogsDir: join(ROOT, 'test', 'fixtures', 'no-such-dialogs') })).to.throw(/emergency_112/);
+  describe('the safety dev set (test/nlu-dev/safety/dev): every kind in every language', () => {
+    const cases = loadSafetySet('dev');
+    for (const lng of NLU_LANGUAGES) {
+      for (const kind of [...SAFETY_KINDS.filter((k) => k !== 'danger'), null]) {
+        const mine = cases.filter((c) => c.locale === lng && c.kind === kind);
+        if (mine.length === 0) continue;
+        it(`${lng} ${kind ?? 'ordinary messages and traps'}: ${mine.length} messages`, () => {
+          for (const c of mine) {
+            const hit = screen.screen(c.text, [lng]);
+            // Violence and a threat to kill are told apart loosely; both are answered with 112 first.
+            if (kind) expect(hit?.kind === kind || (['violence', 'threat'].includes(kind) && ['violence', 'threat'].includes(hit?.kind ?? '')), `${c.text} → ${hit?.kind}`).to.equal(true);
+            else expect(hit, `${c.text} → ${hit?.rule}`).to.equal(undefined);
+          }
+        });
+      }
+    }
+  });
+
+  it('matches a subject and a verb in any order and with other words between them', () => {
+    for (const [text, kind] of [
+      ['he is hitting me', 'violence'],
+      ['me he is hitting again', 'violence'],
+      ['my mum is being beaten by dad', 'violence'],
+      ['mig slår han', 'violence'],
+      ['mich schlägt er jeden tag', 'violence'],
+      ['меня он бьет', 'violence'],
+      ['the kitchen, there is fire', 'fire'],
+      ['gas, i can smell it everywhere', 'gas'],
+      ['in our house someone is breaking in', 'threat'],
+      ['bleeding a lot my wife is', 'medical'],
+    ] as const) {
+      expect(screen.screen(text)?.kind, text).to.equal(kind);
+    }
+  });
+
+  it('catches the examples the issue names', () => {
+    for (const [text, kind] of [['he is hitting me', 'violence'], ['fire!', 'fire'], ['someone is trying to break in', 'threat'], ['my wife is bleeding', 'medical'], ['ሓዊ ኣሎ', 'fire'], ["I don't want to live anymore", 'self_harm'], ['I want to disappear forever', 'self_harm'], ['better if I was not here', 'self_harm']] as const) {
+      expect(screen.screen(text, ['en'])?.kind, text).to.equal(kind);
+    }
+  });
+
+  it('raises no alarm on the traps: Danish "fire" = four, English "fire" = dismiss, idioms', () => {
+    for (const text of ['fire børn', 'jeg har fire kroner', 'they fired me', 'can my boss fire me', "I'm on fire today", 'my uncle is an ambulance driver', 'just killing time', 'dying to know', 'my son hits the ball hard']) {
+      expect(screen.assess(text, ['en', 'da']), text).to.deep.equal({});
+    }
+  });
+
+  it('asks rather than misses when the classifier is unsure', () => {
+    const a = screen.assess("i can't take it anymore", ['en']);
+    expect(a.alarm).to.equal(undefined);
+    expect(a.borderline?.kind).to.equal('self_harm');
+    expect(screen.check('en').choices).to.deep.equal(['Yes', 'No']);
+  });
+
+  it('names the help that fits the kind, always after 112, with a person as a button', () => {
+    for (const lng of NLU_LANGUAGES) {
+      const violence = screen.reply(lng, 'violence').join('\n');
+      expect(violence.indexOf('1888'), lng).to.be.greaterThan(violence.indexOf('112'));
+      expect(violence, lng).to.not.contain('70 201 201');
+      const selfHarm = screen.reply(lng, 'self_harm').join('\n');
+      expect(selfHarm.indexOf('70 201 201'), lng).to.be.greaterThan(selfHarm.indexOf('112'));
+      const fire = screen.reply(lng, 'fire').join('\n');
+      expect(fire.search(/\d/), lng).to.equal(fire.indexOf('112'));
+      expect(fire, lng).to.not.contain('70 201 201');
+      expect(screen.personButton(lng), lng).to.be.a('string');
+    }
+  });
+
+  it('uses one spelling of Tønder per language in its replies', () => {
+    for (const lng of NLU_LANGUAGES) {
+      const paths = readFileSync(join(ROOT, 'locales', lng, 'paths.json'), 'utf8');
+      const reply = Object.values((JSON.parse(readFileSync(join(ROOT, 'locales', lng, 'safety.json'), 'utf8')) as { reply: Record<string, string> }).reply).join(' ');
+      for (const spelling of ['Tønder', 'Тондер', 'توندر', 'ቶንደር']) if (reply.includes(spelling)) expect(paths, `${lng} ${spelling}`).to.contain(spelling);
+    }
+  });
+
+  it('stops start-up clearly when a safety fact is there but has no confirmed value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialogs-'));
+    try {
+      cpSync(join(ROOT, 'dialogs'), dir, { recursive: true });
+      const file = join(dir, 'municipality.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('value: "112"\n    status: confirmed', 'value: null\n    status: to_be_confirmed'));
+      expect(() => SafetyScreen.load({ dialogsDir: dir })).to.throw(/emergency_112/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -162,7 +162,8 @@ export class SmsTurns implements Middleware {
     const last = buffered[buffered.length - 1];
     await this.sendText(context, parts[0].text, locale, {
       node: nodes[0],
-      nodes,
+      // Info texts said as one message name their other nodes in `also` (src/paths/engine.ts).
+      nodes: buffered.flatMap((a, i) => [nodes[i], ...((a.channelData as { also?: string[] } | undefined)?.also ?? [])]),
       ...(awaiting ? { awaiting } : {}),
       sms: { part: 1, parts: parts.length, segments: parts[0].segments },
     }, last.inputHint);

@@ -2,11 +2,14 @@
 import { EmbeddedRecognizer } from '../embeddedRecognizer';
 import { evaluate, loadDevSet, percent, type Tally } from '../evaluation';
 import { SafetyScreen } from '../safety';
+import { evaluateSafety, loadSafetySet, SAFETY_SETS } from '../safetyEvaluation';
 
 const started = process.hrtime.bigint();
 const recognizer = new EmbeddedRecognizer();
 const trainedMs = Number(process.hrtime.bigint() - started) / 1e6;
-const report = evaluate(recognizer, loadDevSet(), SafetyScreen.default());
+const screen = SafetyScreen.load({ bank: recognizer.bank });
+const devSet = loadDevSet();
+const report = evaluate(recognizer, devSet, screen);
 const line = (name: string, t: Tally): string => `  ${name.padEnd(32)} ${percent(t).padStart(8)}  (${t.correct}/${t.total})`;
 const out: string[] = [];
 out.push(`Top-1 intent accuracy: ${percent(report.overall)} (${report.overall.correct}/${report.overall.total}); at the top level (subtopic counted as its topic): ${percent(report.topLevel)}`);
@@ -19,4 +22,19 @@ out.push(...report.confusions.slice(0, 15).map((c) => `  ${c.count} × ${c.expec
 out.push('Most common language confusions:');
 out.push(...report.languageConfusions.slice(0, 8).map((c) => `  ${c.count} × ${c.expected} → ${c.got}   e.g. ${JSON.stringify(c.example)}`));
 out.push(`Median recognition time: ${report.medianMs.toFixed(3)} ms per utterance; safety screen ${report.safetyMedianMs.toFixed(3)} ms; training at start-up ${trainedMs.toFixed(0)} ms`);
+for (const set of SAFETY_SETS) {
+  // The intent dev set's messages are all ordinary: they count as false-alarm material too.
+  const extra = set === 'dev' ? devSet.map((c) => ({ text: c.text, locale: c.locale })) : [];
+  const s = evaluateSafety(screen, loadSafetySet(set), extra);
+  out.push('', `Safety screen, ${set} set (test/nlu-dev/safety/${set}${set === 'dev' ? ' + the intent dev set as ordinary messages' : ', never tuned on'}):`);
+  out.push(`  recall (emergency reply at once) ${percent(s.recall)} (${s.recall.correct}/${s.recall.total}); with the "are you in danger?" question ${percent(s.caught)}; false alarms ${percent(s.falseAlarms)} (${s.falseAlarms.correct}/${s.falseAlarms.total}); asked on ordinary messages ${percent(s.asked)} (${s.asked.correct})`);
+  out.push('  by language:          recall   +asked   false alarms   asked');
+  for (const [k, t] of Object.entries(s.byLanguage)) out.push(`    ${k.padEnd(18)} ${percent(t.recall).padStart(8)} ${percent(t.caught).padStart(8)} ${percent(t.falseAlarms).padStart(8)} (${t.falseAlarms.correct}/${t.falseAlarms.total}) ${String(t.asked.correct).padStart(4)}`);
+  out.push('  by kind:              recall   +asked');
+  for (const [k, t] of Object.entries(s.byKind)) out.push(`    ${k.padEnd(18)} ${percent(t.recall).padStart(8)} ${percent(t.caught).padStart(8)}  (${t.recall.correct}/${t.recall.total})`);
+  if (set === 'dev') {
+    out.push('  misses:', ...s.misses.map((m) => `    ${m.locale} ${m.kind}: ${JSON.stringify(m.text)} → ${m.got}`));
+    out.push('  alarms or questions on ordinary messages:', ...s.alarmsOnOrdinary.map((m) => `    ${m.locale}: ${JSON.stringify(m.text)} → ${m.got}`));
+  } else out.push(`  (${s.misses.length} misses and ${s.alarmsOnOrdinary.length} alarms on ordinary messages; not listed, so the set stays unseen)`);
+}
 process.stdout.write(out.join('\n') + '\n');

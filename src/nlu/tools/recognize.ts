@@ -57,7 +57,7 @@ async function main(): Promise<number> {
   const wanted = ['CLU_ENDPOINT', 'CLU_KEY', 'CLU_PROJECT', 'CLU_DEPLOYMENT', 'CLU_TIMEOUT_MS', 'ENABLED_LOCALES', 'DEFAULT_LOCALE'];
   const config = loadConfig(Object.fromEntries(wanted.map((name) => [name, process.env[name]])));
   const recognizer = createRecognizer(config, new Metrics({ defaultMetrics: false }));
-  const screen = SafetyScreen.default();
+  const screen = SafetyScreen.load();
   const locale = (args.locale ?? config.defaultLocale).toLowerCase();
   if (args.text !== undefined) {
     process.stdout.write((await line(recognizer, screen, args.text, locale)) + '\n');
