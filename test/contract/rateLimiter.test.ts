@@ -4,13 +4,21 @@ import { type RateLimiter, MemoryRateLimiter } from '../../src/rateLimit/rateLim
 import { RedisRateLimiter } from '../../src/rateLimit/redisRateLimiter';
 import { testRedisUrl } from '../support/hooks';
 import { uniquePrefix } from '../support/testKeys';
+import { testRedisCluster } from '../support/redisCluster';
+import { createRedisClient } from '../../src/infra/redis';
+import { createLogger } from '../../src/log';
 
 /** One contract for every rate limiter (embedded memory and Redis): fixed windows per bucket, shared by every instance. */
 interface Implementation {
   name: string;
   /** A fresh limiter and a second instance on the same counts (the same object for memory). */
   make(): { limiter: RateLimiter; twin(): RateLimiter };
+  /** Runs once before the implementation's tests (starts the Redis Cluster). */
+  setup?(): Promise<void>;
 }
+
+const quiet = createLogger({ logLevel: 'silent', logPretty: false });
+let clusterNodes: string[] = [];
 
 const opened: RateLimiter[] = [];
 const implementations: Implementation[] = [
@@ -34,10 +42,29 @@ const implementations: Implementation[] = [
       return { limiter: open(), twin: open };
     },
   },
+  {
+    name: 'RedisRateLimiter on a Redis Cluster (3 masters, 3 replicas)',
+    async setup() {
+      clusterNodes = (await testRedisCluster()).nodes;
+    },
+    make() {
+      const prefix = uniquePrefix('rl');
+      const open = () => {
+        const limiter = new RedisRateLimiter(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), { prefix, ownsClient: true });
+        opened.push(limiter);
+        return limiter;
+      };
+      return { limiter: open(), twin: open };
+    },
+  },
 ];
 
 for (const impl of implementations) {
   describe(`RateLimiter contract: ${impl.name}`, () => {
+    before(async function () {
+      this.timeout(120_000);
+      await impl.setup?.();
+    });
     after(async () => {
       await Promise.all(opened.splice(0).map((l) => l.close()));
     });
