@@ -118,6 +118,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const erasure = new ErasureRegistry();
   erasure.register('conversation state', eraseOtherConversationsState(store));
   erasure.register('direct line', directLine.eraseUser);
+  // The asking conversation's transcript and handoff record are erased in its own turn (handoff.erase below).
+  erasure.register('handoff', ({ conversationId, conversationIds }) => handoff.eraseConversations(conversationIds.filter((id) => id !== conversationId)));
   const limiter = createRateLimiter(config, log);
   const bot: IntegrationBot = new IntegrationBot({
     conversationState: new ConversationState(storage),

@@ -42,6 +42,8 @@ export interface Handoff {
   request(context: TurnContext, ask: HandoffAsk): Promise<boolean>;
   /** "Delete my data": the transcript, the handoff record and its notes. */
   erase(context: TurnContext): Promise<void>;
+  /** Erases other conversations' transcripts and handoff records ("delete my data" asked elsewhere). */
+  eraseConversations(conversationIds: string[]): Promise<void>;
   /** The console page and its API. */
   register(server: Server): void;
   close(): Promise<void>;
@@ -103,6 +105,7 @@ export function createHandoff(parts: HandoffParts): Handoff {
     middleware: { recorder, router, afterAlarm: (ctx, lng) => service.afterSafetyAlarm(ctx, lng) },
     request: (ctx, ask) => service.request(ctx, ask),
     erase: (ctx) => service.erase(ctx),
+    eraseConversations: (ids) => service.eraseConversations(ids),
     register: (server) => {
       console = registerConsole(server, {
         service,

@@ -314,6 +314,16 @@ export class HandoffService {
     if (record && (record.state === 'queued' || record.state === 'assigned')) await this.publish({ type: 'cancelled', conversationId });
   }
 
+  /** "Delete my data" from another of the user's conversations: their transcripts, handoff records and notes go too. */
+  async eraseConversations(conversationIds: string[]): Promise<void> {
+    for (const conversationId of conversationIds) {
+      const record = await this.deps.store.get(conversationId);
+      await this.deps.transcript.erase(conversationId);
+      await this.deps.store.erase(conversationId);
+      if (record && (record.state === 'queued' || record.state === 'assigned')) await this.publish({ type: 'cancelled', conversationId });
+    }
+  }
+
   /**
    * Tells every user whose request nobody claimed within the timeout, once, when someone will
    * answer and that they can leave a message. Any instance may run it; the store's flag makes

@@ -387,11 +387,13 @@ describe('hardening (#14)', function () {
       const indexKey = store.redisKey('emulator/users/u-erase/');
       expect(await stateOf(a)).to.be.a('string');
       expect(await redis.get(indexKey)).to.contain(a.conversationId);
+      expect((await app.handoff.transcript.read(a.conversationId)).length, 'a transcript was kept').to.be.greaterThan(0);
       await say(url, b, 'slet mine data');
       const done = await say(url, b, 'ja');
       expect(done.map((r) => r.text).join(' ')).to.match(/slettet|deleted/);
       expect(await stateOf(a), 'the other conversation\'s state').to.equal(null);
       expect(await redis.get(indexKey)).to.equal(null);
+      expect(await app.handoff.transcript.read(a.conversationId), 'the other conversation\'s transcript').to.deep.equal([]);
     });
 
     it('deletes the user\'s other Direct Line conversations: record, messages, numbering', async () => {
