@@ -44,19 +44,25 @@ export class DirectLineUser {
 
   constructor(readonly url: string, readonly userId = `dl-user-${Math.random().toString(36).slice(2)}`) {}
 
-  async start(): Promise<void> {
+  /** Starts the conversation; `body` as the page sends it (e.g. `{ locale }`, the language chosen on the page). */
+  async start(body: Record<string, unknown> = {}): Promise<void> {
     const token = (await (await fetch(`${this.url}/api/directline/token`, { method: 'POST' })).json()) as { token: string };
-    const res = await fetch(`${this.url}${DL}/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${this.url}${DL}/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const started = (await res.json()) as { conversationId: string; token: string };
     this.conversationId = started.conversationId;
     this.token = started.token;
   }
 
   async say(text: string): Promise<void> {
+    await this.send({ type: 'message', text });
+  }
+
+  /** Posts any activity as the user (a message, the page's setLanguage event). */
+  async send(activity: Partial<Activity>): Promise<void> {
     const res = await fetch(`${this.url}${DL}/conversations/${this.conversationId}/activities`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text, from: { id: this.userId } }),
+      body: JSON.stringify({ ...activity, from: { id: this.userId } }),
     });
     if (res.status !== 200) throw new Error(`post answered ${res.status}: ${await res.text()}`);
   }
