@@ -50,15 +50,15 @@ describe('safety screen in the real server', () => {
   const nodeOf = (r: { channelData?: unknown }) => (r.channelData as { node?: string } | undefined)?.node;
   const buttons = (r: { suggestedActions?: { actions?: { title?: string }[] } }) => (r.suggestedActions?.actions ?? []).map((a) => a.title);
 
-  it('names the violence helpline after 112 and offers a person as a button that works', async () => {
-    const c = { ...conv('button'), channelId: 'directline' };
-    const [reply] = await say(url, c, 'he is hitting me');
-    expect(nodeOf(reply)).to.equal('safety');
-    const text = reply.text ?? '';
+  it('names the violence helpline after 112, then offers a person with priority as a button that works', async () => {
+    const c = { ...conv('button'), channelId: 'webchat' };
+    const replies = await say(url, c, 'he is hitting me');
+    expect(replies.map(nodeOf)).to.deep.equal(['safety', 'handoff.offer_urgent']);
+    const text = replies[0].text ?? '';
     expect(text.indexOf('112')).to.be.lessThan(text.indexOf('1888'));
-    expect(buttons(reply)).to.deep.equal(['Talk to a person']);
-    const next = await say(url, c, 'Talk to a person');
-    expect(next.some((r) => nodeOf(r)?.startsWith('contact'))).to.equal(true);
+    expect(buttons(replies[1])).to.deep.equal(['Yes, I want a person']);
+    const next = await say(url, c, 'Yes, I want a person');
+    expect(next.map(nodeOf)).to.include('handoff.queued');
   });
 
   it('on a yes/no step, a sentence saying the person does not want to live is never taken as "no"', async () => {
@@ -68,7 +68,8 @@ describe('safety screen in the real server', () => {
     const confirm = await say(url, c, 'delete my data');
     expect(confirm.map(nodeOf)).to.include('command.delete_data');
     const replies = await say(url, c, "no, I don't want to live anymore");
-    expect(replies.map(nodeOf)).to.deep.equal(['safety']);
+    // The emergency reply, then the offer of a person: never the delete step's "no" answer.
+    expect(replies.map(nodeOf)).to.deep.equal(['safety', 'handoff.offer_urgent']);
     expect((replies[0].channelData as { safety: string }).safety).to.equal('emergency.self_harm');
     expect(replies[0].text).to.contain('70 201 201');
   });
