@@ -34,6 +34,8 @@ export interface PathState {
   confirm?: 'delete';
   /** Messages in a row the step did not understand (two: the bot offers a person). */
   misses?: number;
+  /** The last prompt added a "talk to a person" choice after the node's own (on SMS: its number). */
+  offeredPerson?: boolean;
 }
 
 /** What the engine says when it asks for a person: the topic and reason of a handoff node, or of the path the user is on. */
@@ -102,6 +104,8 @@ export class PathDialog extends Dialog<PathOptions> {
     const text = (activity.text ?? '').trim();
     const misses = state.misses ?? 0;
     delete state.misses;
+    const offeredPerson = state.offeredPerson === true;
+    delete state.offeredPerson;
 
     if (state.confirm === 'delete') {
       const answer = (await this.deps.commands.detectAnswer(text, lng)) ?? this.yesNoByButton(text, lng);
@@ -118,6 +122,7 @@ export class PathDialog extends Dialog<PathOptions> {
     if (!node) return this.enter(dc, state, 'menu', undefined); // content changed since this conversation began
     const step = await this.answer(dc, node, text, lng);
     if (step) return this.enter(dc, state, step, node);
+    if (offeredPerson && this.picksPerson(node, text, lng)) return this.runCommand(dc, state, 'human');
 
     const command = await this.deps.commands.detectCommand(text, lng);
     if (command) return this.runCommand(dc, state, command);
@@ -144,6 +149,7 @@ export class PathDialog extends Dialog<PathOptions> {
     if (state.misses >= MISSES_BEFORE_PERSON && this.deps.requestHandoff) {
       // Two misunderstandings in a row: offer a person (the button is the "person" command's own words).
       delete state.misses;
+      state.offeredPerson = true;
       return this.prompt(dc, state, retry, undefined, this.deps.wording.path('common.talk_to_person', lng));
     }
     return this.prompt(dc, state, retry);
@@ -245,6 +251,12 @@ export class PathDialog extends Dialog<PathOptions> {
     const choices = extraChoice ? [...(message.choices ?? []), extraChoice] : message.choices;
     await this.send(dc, { ...message, choices, node: node ?? message.node, text: text ?? message.text });
     return Dialog.EndOfTurn;
+  }
+
+  /** Whether a reply picks the "talk to a person" choice added after the node's own: by its number (SMS) or its words. */
+  private picksPerson(node: PathNode, text: string, lng: string): boolean {
+    const own = this.promptOf(node, lng).choices ?? [];
+    return pickChoice(text, [...own, this.deps.wording.path('common.talk_to_person', lng)]) === own.length;
   }
 
   /** A waiting node's message with its choices. */

@@ -99,6 +99,16 @@ describe('understanding people as they write: free text at every step, the first
     expect(nodes(await say(c, person))).to.include('handoff.queued');
   });
 
+  it('on SMS, the "talk to a person" choice offered after two misunderstandings is taken by its number', async () => {
+    const c = newConv('sms');
+    await atMenu(c, 'English');
+    await say(c, 'blorp');
+    const offer = (await say(c, 'zibble')).map((r) => r.text ?? '').join('\n');
+    const line = /^\s*(\d+)\. Talk to a person$/m.exec(offer);
+    expect(line, offer).to.not.equal(null);
+    expect(nodes(await say(c, line![1]))).to.include('handoff.queued');
+  });
+
   it('uses the language chosen on the web page without asking, greets in it, and says at most two messages before the first question', async () => {
     // Through the self-hosted Direct Line, as the page starts a conversation: with the language chosen on the page.
     const user = new DirectLineUser(url);
