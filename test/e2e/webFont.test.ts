@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startApp } from '../support/botServer';
+import { waitUntil } from '../support/pageWait';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
@@ -56,8 +57,8 @@ describe('Web chat page in Chromium: the Ethiopic font only for Tigrinya', funct
   it('loads the Ethiopic font once the page is in Tigrinya, and Web Chat uses it', async () => {
     await page.click('#change-language');
     await page.click('#languages button[data-locale="ti"]');
-    await page.waitForFunction(`document.documentElement.lang === 'ti'`);
-    await page.waitForFunction(`[...document.fonts].some((f) => f.family.includes('Ethiopic') && f.status === 'loaded')`, undefined, { timeout: 20_000 });
+    await waitUntil(page, `document.documentElement.lang === 'ti'`);
+    await waitUntil(page, `[...document.fonts].some((f) => f.family.includes('Ethiopic') && f.status === 'loaded')`, 20_000);
     expect(fonts).to.have.length(1);
     expect(fonts[0]).to.match(/\/assets\/noto-sans-ethiopic-ethiopic\.[0-9a-f]{12}\.woff2$/);
     const family = (await page.evaluate(`getComputedStyle(document.querySelector('#webchat .webchat__bubble') || document.body).fontFamily`)) as string;

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { startApp } from '../support/botServer';
+import { waitUntil } from '../support/pageWait';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
@@ -103,7 +104,7 @@ describe('Web chat page in Chromium', function () {
     await suggested(page).first().click();
     // our answer appears, then the bot's reply to it
     await page.locator('#webchat .webchat__bubble--from-user', { hasText: answered }).waitFor({ timeout: 20_000 });
-    await page.waitForFunction(`document.querySelectorAll('#webchat .webchat__bubble:not(.webchat__bubble--from-user)').length > ${botBefore}`, undefined, { timeout: 20_000 });
+    await waitUntil(page, `document.querySelectorAll('#webchat .webchat__bubble:not(.webchat__bubble--from-user)').length > ${botBefore}`, 20_000);
     const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     expect(width, 'no sideways scrolling at 360 px').to.be.at.most(360);
     expect(await page.locator('#privacy-link').getAttribute('href')).to.match(/^\/privacy\.html/);
@@ -156,7 +157,7 @@ describe('Web chat page in Chromium', function () {
     await page.click('#change-language');
     await page.click(`#languages button[data-locale="${code}"]`);
     expect(await page.getAttribute('html', 'dir')).to.equal('rtl');
-    await page.waitForFunction(`document.querySelector('#webchat [dir]')?.getAttribute('dir') === 'rtl'`);
+    await waitUntil(page, `document.querySelector('#webchat [dir]')?.getAttribute('dir') === 'rtl'`);
     const direction = await page.evaluate(`getComputedStyle(document.querySelector('#webchat .webchat__basic-transcript')).direction`);
     expect(direction).to.equal('rtl');
     await page.screenshot({ path: join(ARTIFACTS, `webchat-${code}.png`) });
@@ -176,7 +177,7 @@ describe('Web chat page in Chromium', function () {
     await page.reload();
     await page.click('#change-language');
     await page.click(`#languages button[data-locale="${overridden}"]`);
-    await page.waitForFunction(`document.querySelector('#webchat [placeholder]')?.getAttribute('placeholder') === ${JSON.stringify(expected)}`);
+    await waitUntil(page, `document.querySelector('#webchat [placeholder]')?.getAttribute('placeholder') === ${JSON.stringify(expected)}`);
     await page.screenshot({ path: join(ARTIFACTS, `webchat-${overridden}.png`) });
   });
 
