@@ -1,6 +1,6 @@
 import { AuthenticationConstants, ClaimsIdentity, ConnectorClient, ConnectorFactory, type AuthenticateRequestResult } from 'botframework-connector';
 
-type Credentials = ConstructorParameters<typeof ConnectorClient>[0];
+export type Credentials = ConstructorParameters<typeof ConnectorClient>[0];
 type Signable = Parameters<Credentials['signRequest']>[0];
 type HttpClient = NonNullable<NonNullable<ConstructorParameters<typeof ConnectorClient>[1]>['httpClient']>;
 type HttpResponse = Awaited<ReturnType<HttpClient['sendRequest']>>;
@@ -23,8 +23,15 @@ const SEND = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
  * and "reply to activity" are delivered in-process instead of over HTTP, so any instance (and one
  * that is shutting down) can send, whichever instance's address the serviceUrl names.
  */
+export interface InProcessOptions {
+  /** How the bot's calls are signed (default: not at all, nothing leaves the process). */
+  credentials?: Credentials;
+  /** A channel's own refusal type, as the status and message the bot is answered with. */
+  asRefusal?: (err: unknown) => DeliveryError | undefined;
+}
+
 class InProcessHttpClient implements HttpClient {
-  constructor(private readonly serviceUrl: string, private readonly deliver: Deliver, private readonly channelName: string) {}
+  constructor(private readonly serviceUrl: string, private readonly deliver: Deliver, private readonly channelName: string, private readonly asRefusal?: InProcessOptions['asRefusal']) {}
 
   async sendRequest(request: Signable): Promise<HttpResponse> {
     const base = new URL(this.serviceUrl).pathname.replace(/\/+$/, '');
@@ -41,9 +48,10 @@ class InProcessHttpClient implements HttpClient {
         if (!activity || typeof activity !== 'object') throw new DeliveryError(400, 'BadArgument', 'The body must be an activity.');
         body = await this.deliver(decodeURIComponent(match[1]), activity as Record<string, unknown>, match[2] ? decodeURIComponent(match[2]) : undefined);
       } catch (err) {
-        if (!(err instanceof DeliveryError)) throw err;
-        status = err.status;
-        body = { error: { code: err.code, message: err.message } };
+        const refusal = err instanceof DeliveryError ? err : this.asRefusal?.(err);
+        if (!refusal) throw err;
+        status = refusal.status;
+        body = { error: { code: refusal.code, message: refusal.message } };
       }
     }
     const headers = { 'content-type': 'application/json; charset=utf-8' };
@@ -60,15 +68,15 @@ class InProcessHttpClient implements HttpClient {
 const NO_CREDENTIALS: Credentials = { signRequest: async (resource: Signable) => resource };
 
 /** The ConnectorClient whose calls to `serviceUrl` are delivered in-process by `deliver`. */
-export function inProcessConnector(serviceUrl: string, deliver: Deliver, channelName: string): ConnectorClient {
-  return new ConnectorClient(NO_CREDENTIALS, { baseUri: serviceUrl, httpClient: new InProcessHttpClient(serviceUrl, deliver, channelName) });
+export function inProcessConnector(serviceUrl: string, deliver: Deliver, channelName: string, options: InProcessOptions = {}): ConnectorClient {
+  return new ConnectorClient(options.credentials ?? NO_CREDENTIALS, { baseUri: serviceUrl, httpClient: new InProcessHttpClient(serviceUrl, deliver, channelName, options.asRefusal) });
 }
 
 /**
  * What the adapter needs to run a channel's own turn in-process (`processActivityDirect`): the
  * request comes from the service itself, so it is trusted as the bot's, and replies go to `client`.
  */
-export function trustedTurn(appId: string | undefined, clientFor: (serviceUrl: string) => ConnectorClient | undefined): AuthenticateRequestResult {
+export function trustedTurn(appId: string | undefined, clientFor: (serviceUrl: string) => ConnectorClient | undefined, channelName = 'self-hosted'): AuthenticateRequestResult {
   const id = appId ?? '';
   const claimsIdentity = new ClaimsIdentity(
     [
@@ -80,7 +88,7 @@ export function trustedTurn(appId: string | undefined, clientFor: (serviceUrl: s
   const connectorFactory = new (class extends ConnectorFactory {
     async create(serviceUrl: string): Promise<ConnectorClient> {
       const client = clientFor(serviceUrl);
-      if (!client) throw new Error('A self-hosted channel only answers to its own serviceUrl.');
+      if (!client) throw new Error(`The ${channelName} channel only answers to its own serviceUrl.`);
       return client;
     }
   })();

@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  AuthenticationConstants,
-  ClaimsIdentity,
-  ConnectorClient,
-  ConnectorFactory,
-  type AuthenticateRequestResult,
-} from 'botframework-connector';
+import { ConnectorClient, type AuthenticateRequestResult } from 'botframework-connector';
+import { type Credentials, type Deliver, DeliveryError, inProcessConnector, trustedTurn } from '../inProcessConnector';
 import { DirectLineError } from './errors';
 import type { DirectLineTokens } from './tokens';
 
@@ -14,53 +9,10 @@ export const CONNECTOR_PATH = '/directline/bot';
 /** How long the bot's own token for the connector endpoints lives. */
 const BOT_TOKEN_TTL_SECONDS = 3600;
 
-type Credentials = ConstructorParameters<typeof ConnectorClient>[0];
-type Signable = Parameters<Credentials['signRequest']>[0];
-type HttpClient = NonNullable<NonNullable<ConstructorParameters<typeof ConnectorClient>[1]>['httpClient']>;
-type HttpResponse = Awaited<ReturnType<HttpClient['sendRequest']>>;
-
 /** Puts a bot activity into a conversation's log (see botReplies.ts). */
-export type Deliver = (conversationId: string, activity: unknown, replyToId?: string) => Promise<{ id: string }>;
+export type { Deliver };
 
-const SEND = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
-
-/**
- * The end of the bot's Bot Connector pipeline for this channel: instead of an HTTP call to the
- * channel's own endpoints it delivers in-process, into the shared log (every instance sees it). So
- * replies need no loopback request, work while the server is shutting down and whichever instance's
- * address the serviceUrl names. Only "send to conversation" and "reply to activity" exist here.
- */
-class InProcessDelivery implements HttpClient {
-  constructor(private readonly serviceUrl: string, private readonly deliver: Deliver) {}
-
-  async sendRequest(request: Signable): Promise<HttpResponse> {
-    const base = new URL(this.serviceUrl).pathname.replace(/\/+$/, '');
-    const path = new URL(request.url).pathname;
-    const match = path.startsWith(base) ? SEND.exec(path.slice(base.length)) : null;
-    let status = 200;
-    let body: unknown;
-    if (!match || request.method !== 'POST') {
-      status = 404;
-      body = { error: { code: 'NotSupported', message: `The self-hosted Direct Line channel has no ${request.method} ${path}.` } };
-    } else {
-      try {
-        const activity: unknown = typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
-        body = await this.deliver(decodeURIComponent(match[1]), activity, match[2] ? decodeURIComponent(match[2]) : undefined);
-      } catch (err) {
-        if (!(err instanceof DirectLineError)) throw err;
-        status = err.status;
-        body = { error: { code: err.code, message: err.message } };
-      }
-    }
-    const headers = { 'content-type': 'application/json; charset=utf-8' };
-    return {
-      request,
-      status,
-      bodyAsText: JSON.stringify(body),
-      headers: { toJson: () => ({ ...headers }), get: (name: string) => headers[name.toLowerCase() as 'content-type'] },
-    } as unknown as HttpResponse;
-  }
-}
+type Signable = Parameters<Credentials['signRequest']>[0];
 
 /** Signs the bot's calls to the channel's connector endpoints with a short-lived bot token. */
 class BotTokenCredentials implements Credentials {
@@ -128,7 +80,12 @@ export class SelfHostedConnector {
     if (!client) {
       if (this.clients.size >= 64) this.clients.delete(this.clients.keys().next().value as string);
       const deliver = this.options.deliver;
-      client = new ConnectorClient(this.credentials, { baseUri: serviceUrl, ...(deliver ? { httpClient: new InProcessDelivery(serviceUrl, deliver) } : {}) });
+      client = deliver
+        ? inProcessConnector(serviceUrl, deliver, 'self-hosted Direct Line', {
+            credentials: this.credentials,
+            asRefusal: (err) => (err instanceof DirectLineError ? new DeliveryError(err.status, err.code, err.message) : undefined),
+          })
+        : new ConnectorClient(this.credentials, { baseUri: serviceUrl });
       this.clients.set(serviceUrl, client);
     }
     return client;
@@ -139,22 +96,6 @@ export class SelfHostedConnector {
    * the request is the channel's own, so it is trusted as the bot's, and replies go through clientFor().
    */
   authenticated(): AuthenticateRequestResult {
-    const appId = this.options.appId ?? '';
-    const claimsIdentity = new ClaimsIdentity(
-      [
-        { type: AuthenticationConstants.AudienceClaim, value: appId },
-        { type: AuthenticationConstants.AppIdClaim, value: appId },
-      ],
-      true,
-    );
-    const clientFor = (url: string) => this.clientFor(url);
-    const connectorFactory = new (class extends ConnectorFactory {
-      async create(serviceUrl: string): Promise<ConnectorClient> {
-        const client = clientFor(serviceUrl);
-        if (!client) throw new Error('The self-hosted Direct Line channel only answers to its own serviceUrl.');
-        return client;
-      }
-    })();
-    return { audience: AuthenticationConstants.ToChannelFromBotOAuthScope, callerId: undefined, claimsIdentity, connectorFactory };
+    return trustedTurn(this.options.appId, (url) => this.clientFor(url), 'self-hosted Direct Line');
   }
 }
