@@ -217,11 +217,13 @@ for (const impl of implementations) {
     });
 
     it('forgets a record after the retention time', async () => {
-      const { store } = impl.make(150);
+      // Long enough that a loaded machine reads the record before it expires, then a wait for the expiry.
+      const { store } = impl.make(1000);
       const id = newId();
       await store.transition(id, transitions.request(request(id), 1), 1);
       expect(await store.get(id)).not.to.equal(undefined);
-      await new Promise((r) => setTimeout(r, 300));
+      const deadline = Date.now() + 6000;
+      while ((await store.get(id)) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(await store.get(id)).to.equal(undefined);
       expect((await store.open()).map((r) => r.conversationId)).not.to.include(id);
     });
