@@ -105,6 +105,25 @@ export interface HandoffConfig {
   /** Failed sign-ins allowed per account and per IP address in 15 minutes. */
   loginFailuresPerAccount: number;
   loginFailuresPerIp: number;
+  /** OpenID Connect sign-in (Entra ID) for the console; unset: local accounts only. */
+  oidc: OidcConfig | undefined;
+  /** Whether the console also takes user name and password (CONSOLE_LOCAL_LOGIN; off only with OIDC). */
+  localLogin: boolean;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL (OIDC_ISSUER); discovery is at <issuer>/.well-known/openid-configuration. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** <PUBLIC_URL>/console/api/oidc/callback: register it at the provider. */
+  redirectUri: string;
+  /** <PUBLIC_URL>/console: where the provider sends the browser after signing out. */
+  postLogoutRedirectUri: string;
+  /** An app role in the ID token's `roles` claim that makes the session admin (OIDC_ADMIN_ROLE); unset: the account's role. */
+  adminRole: string | undefined;
+  /** Plain http to a provider on this machine (127.0.0.1, localhost), never in production: local tests and development only. */
+  allowHttpIssuer: boolean;
 }
 
 export interface CluConfig {
@@ -243,8 +262,58 @@ export function loadConfig(env: Env = process.env): Config {
       publicUrl: httpUrl(env, 'PUBLIC_URL'),
       loginFailuresPerAccount: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
       loginFailuresPerIp: integer(env, 'CONSOLE_LOGIN_FAILURES_PER_IP', 20, 1, 10_000),
+      ...loadConsoleSignInConfig(env, production),
     },
     protection: loadProtectionConfig(env, production, appId),
+  };
+}
+
+const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+/** How caseworkers sign in to the console: local accounts, OpenID Connect (all three OIDC_ variables), or both. */
+function loadConsoleSignInConfig(env: Env, production: boolean): { oidc: OidcConfig | undefined; localLogin: boolean } {
+  const localLogin = oneOf(env, 'CONSOLE_LOCAL_LOGIN', ['on', 'off'] as const, 'on') === 'on';
+  const set = OIDC_VARIABLES.filter((name) => text(env, name) !== undefined);
+  if (set.length === 0) {
+    if (!localLogin) throw new ConfigError('CONSOLE_LOCAL_LOGIN', 'on unless OpenID Connect sign-in is configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); otherwise nobody could sign in', 'off');
+    return { oidc: undefined, localLogin };
+  }
+  const missing = OIDC_VARIABLES.filter((name) => text(env, name) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing[0], `set when ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set: OpenID Connect sign-in needs all three of ${OIDC_VARIABLES.join(', ')} (missing: ${missing.join(', ')})`, undefined);
+  }
+  const issuer = text(env, 'OIDC_ISSUER')!.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError('OIDC_ISSUER', 'an https:// URL (for Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0)', issuer);
+  }
+  const allowHttpIssuer = url.protocol === 'http:' && LOOPBACK_HTTP.test(issuer) && !production;
+  if (url.protocol !== 'https:' && !allowHttpIssuer) {
+    throw new ConfigError('OIDC_ISSUER', 'an https:// URL (plain http only for a provider on this machine, 127.0.0.1 or localhost, and never when NODE_ENV is production)', issuer);
+  }
+  if (url.hostname === 'login.microsoftonline.com') {
+    const tenant = url.pathname.split('/')[1] ?? '';
+    if (!/^\/[^/]+\/v2\.0$/.test(url.pathname) || ['common', 'organizations', 'consumers'].includes(tenant.toLowerCase())) {
+      throw new ConfigError('OIDC_ISSUER', "Entra ID's issuer for your own tenant, https://login.microsoftonline.com/<tenant id>/v2.0 (not common, organizations or consumers: the console trusts one tenant)", issuer);
+    }
+  }
+  const publicUrl = httpUrl(env, 'PUBLIC_URL');
+  if (publicUrl === undefined) throw new ConfigError('PUBLIC_URL', "the console's public address when OIDC_ISSUER is set (the provider sends the browser back to <PUBLIC_URL>/console/api/oidc/callback)", undefined);
+  if (production && !publicUrl.startsWith('https://')) throw new ConfigError('PUBLIC_URL', 'an https:// URL when NODE_ENV is production and OpenID Connect sign-in is on', publicUrl);
+  return {
+    localLogin,
+    oidc: {
+      issuer,
+      clientId: text(env, 'OIDC_CLIENT_ID')!,
+      clientSecret: text(env, 'OIDC_CLIENT_SECRET')!,
+      redirectUri: `${publicUrl}/console/api/oidc/callback`,
+      postLogoutRedirectUri: `${publicUrl}/console`,
+      adminRole: text(env, 'OIDC_ADMIN_ROLE'),
+      allowHttpIssuer,
+    },
   };
 }
 

@@ -21,6 +21,7 @@
       new_handoff: 'Ny henvendelse', live_on: 'Live: køen opdateres af sig selv.', live_off: 'Forbindelsen er afbrudt; prøver igen …',
       queued: 'venter', 'state_assigned': 'tildelt', closed: 'lukket', bot: 'hos botten',
       group: 'Gruppe', children: 'Børn', child_age: 'Barnets alder', none: '–', signed_in_as: 'Logget ind som',
+      oidc_microsoft: 'Log ind med Microsoft', oidc_other: 'Log ind med organisationens konto', or: 'eller',
     },
     en: {
       title: 'Caseworker console', signin: 'Sign in', user: 'User name', password: 'Password', logout: 'Sign out',
@@ -35,6 +36,7 @@
       new_handoff: 'New request', live_on: 'Live: the queue updates by itself.', live_off: 'Connection lost; retrying …',
       queued: 'waiting', 'state_assigned': 'assigned', closed: 'closed', bot: 'with the bot',
       group: 'Group', children: 'Children', child_age: 'Child\'s age', none: '–', signed_in_as: 'Signed in as',
+      oidc_microsoft: 'Sign in with Microsoft', oidc_other: 'Sign in with your organisation\'s account', or: 'or',
     },
   };
   var LANGS = { da: 'Dansk', en: 'English', de: 'Deutsch', uk: 'Українська', ru: 'Русский', ar: 'العربية', fa: 'فارسی', ps: 'پښتو', ti: 'ትግርኛ', so: 'Soomaali' };
@@ -294,8 +296,23 @@
     });
   });
   $('logout').addEventListener('click', function () {
-    api('POST', '/logout', {}).catch(function () {}).then(showSignin);
+    api('POST', '/logout', {}).catch(function () { return {}; }).then(function (data) {
+      // Signed in through the provider: end its session too (it sends the browser back here).
+      if (data && typeof data.providerLogoutUrl === 'string' && /^https?:\/\//.test(data.providerLogoutUrl)) window.location.assign(data.providerLogoutUrl);
+      else showSignin();
+    });
   });
+
+  /** Which sign-ins the service offers: OpenID Connect ("Sign in with Microsoft"), password, or both. */
+  function applySignInOptions(options) {
+    var oidc = options && options.oidc;
+    var local = !options || options.localLogin !== false;
+    if (oidc) $('oidc-signin').setAttribute('data-t', oidc.provider === 'microsoft' ? 'oidc_microsoft' : 'oidc_other');
+    $('oidc').hidden = !oidc;
+    $('signin-form').hidden = !local;
+    $('signin-or').hidden = !(oidc && local);
+    applyTexts();
+  }
   $('lang-toggle').addEventListener('click', function () {
     ui = ui === 'da' ? 'en' : 'da';
     localStorage.setItem('tonder-console-lang', ui);
@@ -328,5 +345,6 @@
   }, 1000);
 
   applyTexts();
+  api('GET', '/config').then(applySignInOptions).catch(function () {});
   api('GET', '/session').then(function (data) { session = data; showDesk(); }).catch(showSignin);
 })();

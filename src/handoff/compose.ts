@@ -11,6 +11,7 @@ import type { Fact } from '../paths/types';
 import { Accounts } from './console/accounts';
 import { type ConsoleStore, MemoryConsoleStore, RedisConsoleStore } from './console/consoleStore';
 import { registerConsole } from './console/routes';
+import { OidcSignIn } from './console/oidc';
 import { HandoffMetrics } from './metrics';
 import { MemoryHandoffStore } from './memoryHandoffStore';
 import { OfficeHours } from './officeHours';
@@ -119,6 +120,9 @@ export function createHandoff(parts: HandoffParts): Handoff {
         secureCookie: config.handoff.publicUrl?.startsWith('https://') ?? false,
         loginFailuresPerAccount: config.handoff.loginFailuresPerAccount,
         loginFailuresPerIp: config.handoff.loginFailuresPerIp,
+        oidc: config.handoff.oidc ? new OidcSignIn(config.handoff.oidc) : undefined,
+        oidcAdminRole: config.handoff.oidc?.adminRole,
+        localLogin: config.handoff.localLogin,
       });
     },
     close: async () => {

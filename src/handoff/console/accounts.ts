@@ -9,6 +9,15 @@ let dummyHash: Promise<string> | undefined;
 
 export class AccountError extends Error {}
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A subject as stored: GUIDs (Entra ID object ids) in lower case, as Entra ID writes them; undefined when unusable. */
+export function normalOidcSubject(subject: string): string | undefined {
+  const s = subject.trim();
+  if (!/^\S{1,255}$/.test(s)) return undefined;
+  return GUID.test(s) ? s.toLowerCase() : s;
+}
+
 /** Local caseworker accounts with argon2id password hashes. */
 export class Accounts {
   constructor(private readonly store: ConsoleStore) {}
@@ -22,9 +31,29 @@ export class Accounts {
     return account;
   }
 
-  /** The account when the password is right; undefined otherwise (unknown user or wrong password). */
+  /**
+   * Creates or replaces an account that signs in through OpenID Connect only (no password):
+   * `subject` is Entra ID's object id (the `oid` claim), or `sub` for other providers.
+   */
+  async addOidc(user: string, subject: string, role: Role = 'caseworker'): Promise<Account> {
+    if (!USER.test(user)) throw new AccountError('The user name must be 2 to 64 letters, digits or . _ @ -');
+    const oidcSubject = normalOidcSubject(subject);
+    if (!oidcSubject) throw new AccountError('The OpenID Connect subject must be 1 to 255 characters without spaces (for Entra ID: the user\'s object id, a GUID).');
+    const account: Account = { user, role, hash: '', created: Date.now(), oidcSubject };
+    await this.store.putAccount(account);
+    return account;
+  }
+
+  /** The account that an OpenID Connect identity signs in as; undefined when none has that subject. */
+  async findByOidcSubject(subject: string): Promise<Account | undefined> {
+    const oidcSubject = normalOidcSubject(subject);
+    return oidcSubject ? this.store.findAccountByOidcSubject(oidcSubject) : undefined;
+  }
+
+  /** The account when the password is right; undefined otherwise (unknown user, wrong password, or an account without one). */
   async verify(user: string, password: string): Promise<Account | undefined> {
-    const account = USER.test(user) ? await this.store.getAccount(user) : undefined;
+    const found = USER.test(user) ? await this.store.getAccount(user) : undefined;
+    const account = found?.hash ? found : undefined;
     if (!account) {
       await verify((await (dummyHash ??= hash('no account has this password', { algorithm: Algorithm.Argon2id }))), password).catch(() => false);
       return undefined;

@@ -6,9 +6,11 @@ export type Role = 'caseworker' | 'admin';
 export interface Account {
   user: string;
   role: Role;
-  /** argon2id hash (PHC string); never the password. */
+  /** argon2id hash (PHC string); never the password. Empty: no password sign-in (an OpenID Connect account). */
   hash: string;
   created: number;
+  /** The OpenID Connect identity that signs in as this account: Entra ID's `oid` claim (`sub` for other providers). */
+  oidcSubject?: string;
 }
 
 export interface Session {
@@ -16,6 +18,16 @@ export interface Session {
   role: Role;
   csrf: string;
   created: number;
+  /** How the caseworker signed in (absent in sessions from before OpenID Connect: password). */
+  method?: 'password' | 'oidc';
+}
+
+/** An OpenID Connect sign-in in progress, kept server-side until the provider sends the browser back. */
+export interface OidcFlow {
+  codeVerifier: string;
+  nonce: string;
+  /** A hash of the browser's flow cookie: the callback must come from the browser that started. */
+  browser: string;
 }
 
 /** One caseworker action (who did what to which conversation, when); never message text. */
@@ -34,6 +46,12 @@ export interface AuditEntry {
 export interface ConsoleStore {
   getAccount(user: string): Promise<Account | undefined>;
   putAccount(account: Account): Promise<void>;
+  /** The account whose `oidcSubject` is `subject`, if any. */
+  findAccountByOidcSubject(subject: string): Promise<Account | undefined>;
+  /** Keeps a sign-in in progress under `id` (a hash of its state) for `ttlMs`. */
+  putOidcFlow(id: string, flow: OidcFlow, ttlMs: number): Promise<void>;
+  /** Reads and deletes a sign-in in progress: each can be finished once. */
+  takeOidcFlow(id: string): Promise<OidcFlow | undefined>;
   /** The session for `id`, its idle time restarted; undefined when unknown or expired. */
   touchSession(id: string, idleMs: number): Promise<Session | undefined>;
   /** Whether the session still exists (without restarting its idle time). */
@@ -54,6 +72,7 @@ export class MemoryConsoleStore implements ConsoleStore {
   private readonly sessions = new Map<string, { session: Session; expires: number }>();
   private readonly fails = new Map<string, { n: number; expires: number }>();
   private auditLog: AuditEntry[] = [];
+  private readonly flows = new Map<string, { flow: OidcFlow; expires: number }>();
 
   async getAccount(user: string) {
     const a = this.accounts.get(user);
@@ -61,6 +80,18 @@ export class MemoryConsoleStore implements ConsoleStore {
   }
   async putAccount(account: Account) {
     this.accounts.set(account.user, { ...account });
+  }
+  async findAccountByOidcSubject(subject: string) {
+    const a = [...this.accounts.values()].find((x) => x.oidcSubject === subject);
+    return a ? { ...a } : undefined;
+  }
+  async putOidcFlow(id: string, flow: OidcFlow, ttlMs: number) {
+    this.flows.set(id, { flow: { ...flow }, expires: Date.now() + ttlMs });
+  }
+  async takeOidcFlow(id: string) {
+    const f = this.flows.get(id);
+    this.flows.delete(id);
+    return f && f.expires > Date.now() ? f.flow : undefined;
   }
   async touchSession(id: string, idleMs: number) {
     const s = this.sessions.get(id);
@@ -108,7 +139,9 @@ export class MemoryConsoleStore implements ConsoleStore {
 }
 
 /**
- * The console's data in Redis: `<prefix>cw:acct:<user>`, `<prefix>cw:sess:<id>` (expires after the
+ * The console's data in Redis: `<prefix>cw:acct:<user>`, `<prefix>cw:oidc-sub:<subject>` (the user
+ * name of the account with that OpenID Connect subject), `<prefix>cw:oidc-flow:<id>` (a sign-in in
+ * progress, minutes), `<prefix>cw:sess:<id>` (expires after the
  * idle time, restarted by every request), `<prefix>cw:fail:<key>`, and the audit log
  * `<prefix>cw:audit` (a sorted set by time; entries older than AUDIT_RETENTION_DAYS are removed on
  * every write). Each command touches one key, so any Redis Cluster slot layout works.
@@ -125,6 +158,20 @@ export class RedisConsoleStore implements ConsoleStore {
   }
   async putAccount(account: Account) {
     await this.client.set(this.k(`acct:${account.user}`), JSON.stringify(account));
+    if (account.oidcSubject) await this.client.set(this.k(`oidc-sub:${account.oidcSubject}`), account.user);
+  }
+  async findAccountByOidcSubject(subject: string) {
+    const user = await this.client.get(this.k(`oidc-sub:${subject}`));
+    const account = user ? await this.getAccount(user) : undefined;
+    // The index may name an account since given another subject: the account itself decides.
+    return account?.oidcSubject === subject ? account : undefined;
+  }
+  async putOidcFlow(id: string, flow: OidcFlow, ttlMs: number) {
+    await this.client.set(this.k(`oidc-flow:${id}`), JSON.stringify(flow), 'PX', ttlMs);
+  }
+  async takeOidcFlow(id: string) {
+    const raw = await this.client.getdel(this.k(`oidc-flow:${id}`));
+    return raw ? (JSON.parse(raw) as OidcFlow) : undefined;
   }
   async touchSession(id: string, idleMs: number) {
     const raw = await this.client.getex(this.k(`sess:${id}`), 'PX', idleMs);

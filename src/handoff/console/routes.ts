@@ -7,7 +7,9 @@ import { HANDOFF_CHANNEL } from '../events';
 import { HandoffError, type HandoffService } from '../service';
 import type { HandoffRecord } from '../types';
 import type { Accounts } from './accounts';
-import type { AuditEntry, ConsoleStore, Session } from './consoleStore';
+import type { AuditEntry, ConsoleStore, Role, Session } from './consoleStore';
+import type { OidcSignIn } from './oidc';
+import { registerOidcRoutes } from './oidcRoutes';
 import { registerConsolePage } from './page';
 
 export const COOKIE = 'tib_console';
@@ -26,6 +28,12 @@ export interface ConsoleDeps {
   secureCookie: boolean;
   loginFailuresPerAccount: number;
   loginFailuresPerIp: number;
+  /** OpenID Connect sign-in (OIDC_ISSUER …); undefined: local accounts only. */
+  oidc?: OidcSignIn;
+  /** OIDC_ADMIN_ROLE (see oidcRoutes.ts). */
+  oidcAdminRole?: string;
+  /** CONSOLE_LOCAL_LOGIN: false refuses user name and password (only with OpenID Connect). */
+  localLogin?: boolean;
 }
 
 type Handler = (req: Request, res: Response, session: Session) => Promise<void>;
@@ -101,11 +109,39 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
     }
   };
 
+  /** The session after a successful sign-in (password or OpenID Connect): cookie, CSRF token, audit. */
+  const openSession = async (res: Response, user: string, role: Role, method: 'password' | 'oidc'): Promise<Session> => {
+    const cookie = randomBytes(32).toString('base64url');
+    const session: Session = { user, role, csrf: randomBytes(24).toString('base64url'), created: Date.now(), method };
+    await store.putSession(sessionKey(cookie), session, deps.sessionIdleMs);
+    setCookie(res, cookie, Math.round(deps.sessionIdleMs / 1000) * 48);
+    await audit({ user, action: 'login', ...(method === 'oidc' ? { detail: 'oidc' } : {}) });
+    return session;
+  };
+  const localLogin = deps.localLogin !== false;
+
+  // What the page offers: password sign-in, OpenID Connect ("Sign in with Microsoft"), or both.
+  server.get('/console/api/config', async (_req: Request, res: Response) => {
+    res.header('Cache-Control', 'no-store');
+    res.json({ localLogin, oidc: deps.oidc ? { provider: deps.oidc.isEntraId ? 'microsoft' : 'other', loginUrl: '/console/api/oidc/login' } : null });
+  });
+  registerOidcRoutes(server, {
+    signIn: deps.oidc,
+    accounts: deps.accounts,
+    store,
+    log,
+    secureCookie: deps.secureCookie,
+    adminRole: deps.oidcAdminRole,
+    audit,
+    openSession: async (res, user, role, method) => void (await openSession(res, user, role, method)),
+  });
+
   const idOf = (req: Request): string => String((req.params as Record<string, string>).id ?? '');
 
   server.post('/console/api/login', async (req, res) => {
     res.header('Cache-Control', 'no-store');
     try {
+      if (!localLogin) return fail(res, 403, 'local_login_off', 'Password sign-in is off on this service (CONSOLE_LOCAL_LOGIN=off): sign in through /console/api/oidc/login.');
       const user = textField(req.body, 'user')?.trim();
       const password = textField(req.body, 'password');
       if (!user || !password) return fail(res, 400, 'bad_request', 'Send JSON {"user": "...", "password": "..."}.');
@@ -122,11 +158,7 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
         return fail(res, 401, 'bad_credentials', 'The user name or the password is wrong.');
       }
       await store.clearFailures(`acct:${user}`);
-      const cookie = randomBytes(32).toString('base64url');
-      const session: Session = { user: account.user, role: account.role, csrf: randomBytes(24).toString('base64url'), created: Date.now() };
-      await store.putSession(sessionKey(cookie), session, deps.sessionIdleMs);
-      setCookie(res, cookie, Math.round(deps.sessionIdleMs / 1000) * 48);
-      await audit({ user: account.user, action: 'login' });
+      const session = await openSession(res, account.user, account.role, 'password');
       res.json({ user: session.user, role: session.role, csrfToken: session.csrf, idleTimeoutSeconds: deps.sessionIdleMs / 1000 });
     } catch (err) {
       log.error({ err }, 'console login failed');
@@ -140,7 +172,9 @@ export function registerConsole(server: Server, deps: ConsoleDeps): { close(): v
       await store.deleteSession(sessionKey(cookieOf(req)!));
       setCookie(res, '', 0);
       await audit({ user: session.user, action: 'logout' });
-      res.json({ ok: true });
+      // Signed in through the provider: the page may also end the provider's session there.
+      const providerLogoutUrl = session.method === 'oidc' ? await deps.oidc?.endSessionUrl() : undefined;
+      res.json({ ok: true, ...(providerLogoutUrl ? { providerLogoutUrl } : {}) });
     }),
   );
 
