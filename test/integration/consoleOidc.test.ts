@@ -6,13 +6,17 @@
  * (400), the provider's error answer (400), a provider that is down (503, then retried), password
  * sign-in switched off, and configurations missing a piece (refused at start).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import Redis from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/config';
+import { Accounts } from '../../src/handoff/console/accounts';
+import { RedisConsoleStore } from '../../src/handoff/console/consoleStore';
 import { spawnServer, startApp } from '../support/botServer';
 import { freePort } from '../support/freePort';
 import { testRedisUrl } from '../support/hooks';
@@ -26,6 +30,8 @@ const CLIENT_ID = 'tonder-console';
 const CLIENT_SECRET = 'test-client-secret-0123456789abcdefghij';
 const ANNA_OID = '6f1c2a9e-1b7d-4c3e-9a51-0d2f4b8e7c11';
 const STRANGER_OID = '0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
+const LEAD_OID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+const ROOT = join(__dirname, '..', '..');
 
 /** The cookie header for `name` from a response's Set-Cookie lines. */
 function cookieFrom(res: Response, name: string): string | undefined {
@@ -53,7 +59,11 @@ describe('console: OpenID Connect sign-in against a real provider', function () 
       clientSecret: CLIENT_SECRET,
       redirectUri: `${publicUrl}/console/api/oidc/callback`,
       postLogoutRedirectUri: `${publicUrl}/console`,
-      users: { anna: { oid: ANNA_OID, email: 'anna@toender.example' }, stranger: { oid: STRANGER_OID, email: 'stranger@elsewhere.example' } },
+      users: {
+        anna: { oid: ANNA_OID, email: 'anna@toender.example' },
+        stranger: { oid: STRANGER_OID, email: 'stranger@elsewhere.example' },
+        lead: { oid: LEAD_OID, roles: ['Console.Admin'] },
+      },
     });
     ({ app, url } = await startApp({
       PORT: String(port),
@@ -63,8 +73,10 @@ describe('console: OpenID Connect sign-in against a real provider', function () 
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      OIDC_ADMIN_ROLE: 'Console.Admin',
     }));
     await app.handoff.accounts.addOidc('anna', ANNA_OID.toUpperCase());
+    await app.handoff.accounts.addOidc('lead', LEAD_OID);
   });
 
   after(async () => {
@@ -229,6 +241,20 @@ describe('console: OpenID Connect sign-in against a real provider', function () 
     expect((await fetch(`${url}/console/api/queue`, { headers: { cookie: session } })).status).to.equal(200);
   });
 
+  it('OIDC_ADMIN_ROLE: the app role in the ID token makes the session admin; an OIDC account has no password', async () => {
+    const lead = await signInWithFetch('lead');
+    const answer = await fetch(lead.callbackUrl, { headers: { cookie: lead.flowCookie }, redirect: 'manual' });
+    expect(answer.status).to.equal(303);
+    const cookie = cookieFrom(answer, 'tib_console')!;
+    expect(((await (await fetch(`${url}/console/api/session`, { headers: { cookie } })).json()) as { role: string }).role).to.equal('admin');
+    expect((await fetch(`${url}/console/api/audit`, { headers: { cookie } })).status).to.equal(200);
+
+    for (const password of ['', 'x'.repeat(20)]) {
+      const res = await fetch(`${url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'anna', password }) });
+      expect(res.status).to.be.oneOf([400, 401]);
+    }
+  });
+
   it('refuses a forged or missing state, a missing code and the provider\'s error answer with 400, never a crash', async () => {
     const forged = await fetch(`${url}/console/api/oidc/callback?code=abc&state=forged-state`, { redirect: 'manual' });
     expect(forged.status).to.equal(400);
@@ -356,6 +382,39 @@ describe('console: OpenID Connect configuration is refused at start when a piece
     expect(refusal({ ...base, OIDC_ISSUER: 'https://login.microsoftonline.com/common/v2.0' })).to.contain('not common');
     expect(refusal({ ...base, OIDC_ISSUER: 'https://login.microsoftonline.com/organizations/v2.0' })).to.contain('one tenant');
     expect(refusal({ CONSOLE_LOCAL_LOGIN: 'off' })).to.contain('CONSOLE_LOCAL_LOGIN must be on unless OpenID Connect');
+  });
+
+  it('caseworker:add --oidc-subject makes an account without a password that the subject signs in as', async () => {
+    const prefix = uniquePrefix('oidccli');
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'handoff', 'console', 'addCaseworker.ts'), ...args], {
+          cwd: ROOT,
+          env: { ...process.env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const saved = await run(['--user', 'bo', '--role', 'admin', '--oidc-subject', ANNA_OID.toUpperCase()]);
+    expect(saved.code, saved.out).to.equal(0);
+    expect(saved.out).to.contain(`subject ${ANNA_OID}`);
+    const bad = await run(['--user', 'bo', '--oidc-subject', 'has spaces in it']);
+    expect(bad.code).to.equal(1);
+    expect(bad.out).to.contain('Refused');
+    const client = new Redis(testRedisUrl());
+    try {
+      const accounts = new Accounts(new RedisConsoleStore(client, prefix));
+      expect(await accounts.findByOidcSubject(ANNA_OID)).to.include({ user: 'bo', role: 'admin', hash: '' });
+      expect(await accounts.findByOidcSubject(STRANGER_OID)).to.equal(undefined);
+      // Made a password account again, the old subject no longer signs in as it.
+      await accounts.add('bo', 'a long enough password');
+      expect(await accounts.findByOidcSubject(ANNA_OID)).to.equal(undefined);
+    } finally {
+      await client.quit();
+    }
   });
 
   it('the service process does not start with a piece missing, and says which', async () => {
