@@ -338,6 +338,32 @@ describe('console: OpenID Connect sign-in against a real provider', function () 
     }
   });
 
+  it('with Entra ID as issuer the page says "Log ind med Microsoft"; with CONSOLE_LOCAL_LOGIN=off it has no password form; nothing is fetched from Entra ID at start', async function () {
+    if (!existsSync(CHROMIUM)) return this.skip();
+    const entra = await startApp({
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: uniquePrefix('oidcentra'),
+      PUBLIC_URL: 'https://bot.example.dk',
+      OIDC_ISSUER: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0',
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      CONSOLE_LOCAL_LOGIN: 'off',
+    });
+    try {
+      expect(await (await fetch(`${entra.url}/console/api/config`)).json()).to.deep.equal({ localLogin: false, oidc: { provider: 'microsoft', loginUrl: '/console/api/oidc/login' } });
+      const p = await browser();
+      await p.goto(`${entra.url}/console`);
+      await p.locator('#oidc-signin').waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await p.locator('#oidc-signin').innerText()).to.equal('Log ind med Microsoft');
+      expect(await p.locator('#signin-form').isVisible()).to.equal(false);
+      expect(await p.locator('#signin-or').isVisible()).to.equal(false);
+      await p.click('#lang-toggle');
+      expect(await p.locator('#oidc-signin').innerText()).to.equal('Sign in with Microsoft');
+    } finally {
+      await entra.app.stop();
+    }
+  });
+
   it('without OIDC configured, the routes say so (404) and the page is told to offer only the password form', async () => {
     const plain = await startApp({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('nooidc') });
     try {
