@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { freePort } from './freePort';
 
@@ -56,6 +57,9 @@ export async function startOidcProvider(options: {
       },
     ],
     pkce: { required: () => true },
+    // Its own signing key and lifetimes (the development defaults print warnings).
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test', alg: 'RS256', use: 'sig' }] },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     cookies: { keys: ['test-provider-cookie-key-0123456789abcdef'] },
     claims: { openid: ['sub', 'oid', 'roles'], email: ['email'], profile: ['preferred_username', 'name'] },
     // Scope claims in the ID token itself, as Entra ID sends them.

@@ -50,7 +50,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 function refuse(req: Request, res: Response, status: number, code: string, message: string): void {
   res.header('Cache-Control', 'no-store');
   if (/text\/html/.test(req.header('accept') ?? '')) {
-    const body = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign-in not possible</title></head>\n<body><h1>Sign-in not possible</h1><p id="message">${escapeHtml(message)}</p><p><a href="/console">Back to the console</a></p></body></html>\n`;
+    // The console's languages: Danish first, then English; the message itself is the API's (English).
+    const body = `<!doctype html>\n<html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Log ind ikke muligt – Sign-in not possible</title></head>\n<body><h1>Log ind ikke muligt <span lang="en">(Sign-in not possible)</span></h1><p id="message" lang="en">${escapeHtml(message)}</p><p><a href="/console">Tilbage til konsollen <span lang="en">(Back to the console)</span></a></p></body></html>\n`;
     res.writeHead(status, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
