@@ -15,9 +15,14 @@ export interface SafetyCase {
 export const SAFETY_SETS = ['dev', 'heldout'] as const;
 
 export function loadSafetySet(set: string, dir: string = join(DEV_DIR, 'safety')): SafetyCase[] {
+  return loadSafetyFolder(join(dir, set));
+}
+
+/** The safety cases of one folder of <lng>.jsonl files (e.g. a held-out set's `safety/`). */
+export function loadSafetyFolder(folder: string): SafetyCase[] {
   const out: SafetyCase[] = [];
   for (const lng of NLU_LANGUAGES) {
-    const path = join(dir, set, `${lng}.jsonl`);
+    const path = join(folder, `${lng}.jsonl`);
     if (!existsSync(path)) continue;
     readFileSync(path, 'utf8')
       .split('\n')
