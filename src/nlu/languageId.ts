@@ -20,16 +20,53 @@ const CANDIDATES: Record<Script, NluLanguage[]> = {
   ethiopic: ['ti'],
 };
 
+function scriptOfChar(ch: string): Script | undefined {
+  if (/\p{Script=Latin}/u.test(ch)) return 'latin';
+  if (/\p{Script=Cyrillic}/u.test(ch)) return 'cyrillic';
+  if (/\p{Script=Arabic}/u.test(ch)) return 'arabic';
+  if (/\p{Script=Ethiopic}/u.test(ch)) return 'ethiopic';
+  return undefined;
+}
+
+/**
+ * The script of the message: the non-Latin script with the most letters if there is one, else Latin.
+ * Danish names ("ankestyrelsen", "rejsekort", "digital post") are written in Latin letters inside
+ * messages in every language; they must not make a Cyrillic, Arabic or Ethiopic message Latin.
+ */
 function scriptOf(text: string): Script | undefined {
   const counts: Record<Script, number> = { latin: 0, cyrillic: 0, arabic: 0, ethiopic: 0 };
   for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) counts.latin++;
-    else if (/\p{Script=Cyrillic}/u.test(ch)) counts.cyrillic++;
-    else if (/\p{Script=Arabic}/u.test(ch)) counts.arabic++;
-    else if (/\p{Script=Ethiopic}/u.test(ch)) counts.ethiopic++;
+    const script = scriptOfChar(ch);
+    if (script) counts[script]++;
   }
-  const [best, count] = (Object.entries(counts) as [Script, number][]).sort((a, b) => b[1] - a[1])[0];
-  return count === 0 ? undefined : best;
+  const [best, count] = (Object.entries(counts) as [Script, number][]).filter(([s]) => s !== 'latin').sort((a, b) => b[1] - a[1])[0];
+  if (count > 0) return best;
+  return counts.latin > 0 ? 'latin' : undefined;
+}
+
+/** The words of the message written in the script (the Danish names inside are left out). */
+function wordsIn(folded: string, script: Script): string {
+  return folded
+    .split(' ')
+    .filter((w) => [...w].some((ch) => scriptOfChar(ch) === script))
+    .join(' ');
+}
+
+/**
+ * Letters only one candidate of a script uses: Ukrainian і ї є ґ against Russian ы э ъ ё; the
+ * Pashto letters ټ ډ ړ ښ ږ ځ څ ې ۍ ګ ڼ, which Arabic and Farsi do not have.
+ */
+const OWN_LETTERS: { language: NluLanguage; letters: RegExp; rivals?: RegExp }[] = [
+  { language: 'uk', letters: /[іїєґ]/u, rivals: /[ыэъё]/u },
+  { language: 'ru', letters: /[ыэъё]/u, rivals: /[іїєґ]/u },
+  { language: 'ps', letters: /[ټډړښږځڅېۍګڼ]/u },
+];
+
+function candidatesFor(script: Script, words: string): NluLanguage[] {
+  for (const own of OWN_LETTERS) {
+    if (CANDIDATES[script].includes(own.language) && own.letters.test(words) && !own.rivals?.test(words)) return [own.language];
+  }
+  return CANDIDATES[script];
 }
 
 /** Lower-case words, accents kept (they tell Danish from German), vowel marks and bare numbers dropped. */
@@ -94,11 +131,12 @@ export class LanguageIdentifier {
 
   /** The message's most likely language, or undefined when it has no letters. */
   identify(text: string): LanguageGuess | undefined {
-    const folded = lightFold(text);
-    const script = scriptOf(folded);
+    const all = lightFold(text);
+    const script = scriptOf(all);
     if (!script) return undefined;
+    const folded = wordsIn(all, script);
     const gs = grams(folded);
-    const scored = CANDIDATES[script].map((code) => {
+    const scored = candidatesFor(script, folded).map((code) => {
       const probs = this.logProb.get(code)!;
       const unseen = this.unseen.get(code)!;
       let sum = 0;

@@ -37,6 +37,21 @@ describe('language identification', () => {
     });
   }
 
+  it('is not swayed by a Danish name in Latin letters inside a message in another script', () => {
+    for (const [lng, text] of [
+      ['uk', 'як подати скаргу в ankestyrelsen'],
+      ['ru', 'как пополнить rejsekort на вокзале'],
+      ['ti', 'ናብ borgerservice ከመይ ይኸይድ'],
+      ['ar', 'كيف اقرأ digital post على الهاتف'],
+    ]) expect(recognizer.languages.identify(text)?.code, text).to.equal(lng);
+  });
+
+  it('takes the letters only one language has as decisive: Ukrainian і ї є ґ, Russian ы э ъ ё, the Pashto letters', () => {
+    expect(recognizer.languages.identify('де їхня школа')?.code).to.equal('uk');
+    expect(recognizer.languages.identify('мы в школу')?.code).to.equal('ru');
+    expect(recognizer.languages.identify('زما ښوونځی')?.code).to.equal('ps');
+  });
+
   it('is at least 95 % right on the development set\'s messages of three words or more', () => {
     const report = evaluate(recognizer, loadDevSet());
     expect(report.languageId.total).to.be.greaterThan(1000);
