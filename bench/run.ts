@@ -287,6 +287,7 @@ async function clusterFigures(results: Map<string, Result[]>, pick: (key: string
       REDIS_CLUSTER_NODES: cluster.nodes.join(','),
       REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
       DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+      API_MESSAGES: 'local', // NODE_ENV=production refuses /api/messages without credentials otherwise
     });
     try {
       const turnsSoFar = new Map<number, number>();

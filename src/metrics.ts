@@ -51,6 +51,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly besideLockReads = new Counter({
+    name: 'bot_beside_lock_reads_total',
+    help: "Reads of other slots that a turn needs (the handoff record), by when they ran: beside_lock (sent with the turn's lock-and-read, no extra round trip) or after_lock (read again).",
+    labelNames: ['read', 'when'] as const,
+    registers: [this.registry],
+  });
+
   readonly cluFallbacks = new Counter({
     name: 'nlu_clu_fallbacks_total',
     help: 'Messages the Azure CLU recogniser could not answer in time or at all, understood by the embedded recogniser instead, by reason.',

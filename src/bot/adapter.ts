@@ -8,6 +8,7 @@ import { DialogStateConfigCache } from './dialogStateConfigCache';
 import { requestLog } from '../requestLog';
 import type { Metrics } from '../metrics';
 import { ConversationBusyError, TurnSerializer } from '../state/turnSerializer';
+import type { ReadBesideLock } from '../state/readBesideLock';
 import type { SafetyScreen } from '../nlu/safety';
 import { SafetyMiddleware, type SafetyCheckStore } from './safetyMiddleware';
 import type { ConversationStore } from '../state/conversationStore';
@@ -31,7 +32,7 @@ interface AdapterDeps {
   /** Channel-specific steps inside the turn lock and before the safety screen (e.g. SMS: STOP, one text per turn). */
   channelMiddleware?: Middleware[];
   /** The handoff's middleware: the transcript recorder (before the safety screen) and the conversation router (after it). */
-  handoff?: { recorder: Middleware; router: Middleware; afterAlarm(context: TurnContext, language: string): Promise<void> };
+  handoff?: { recorder: Middleware; router: Middleware; afterAlarm(context: TurnContext, language: string): Promise<void>; besideLock?: ReadBesideLock<unknown>[] };
 }
 
 /**
@@ -81,6 +82,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       dedupWindowMs: config.turnDedupSeconds * 1000,
       onWait: () => metrics.lockWaits.inc(),
       onDuplicate: () => metrics.duplicateTurns.inc(),
+      besideLock: deps.handoff?.besideLock,
     }),
   );
   for (const middleware of deps.channelMiddleware ?? []) adapter.use(middleware);

@@ -17,6 +17,7 @@ import { MemoryHandoffStore } from './memoryHandoffStore';
 import { OfficeHours } from './officeHours';
 import { RedisHandoffStore } from './redisHandoffStore';
 import { HandoffRouter } from './router';
+import type { ReadBesideLock } from '../state/readBesideLock';
 import { type HandoffAsk, HandoffService } from './service';
 import { MemoryTranscriptStore, RedisTranscriptStore, type TranscriptStore } from './transcript';
 import { TranscriptRecorder } from './transcriptRecorder';
@@ -38,7 +39,7 @@ export interface Handoff {
   accounts: Accounts;
   consoleStore: ConsoleStore;
   /** The adapter's middleware (see createAdapter). */
-  middleware: { recorder: Middleware; router: Middleware; afterAlarm(context: TurnContext, language: string): Promise<void> };
+  middleware: { recorder: Middleware; router: Middleware; afterAlarm(context: TurnContext, language: string): Promise<void>; besideLock: ReadBesideLock<unknown>[] };
   /** The one function every trigger uses to ask for a person. */
   request(context: TurnContext, ask: HandoffAsk): Promise<boolean>;
   /** "Delete my data": the transcript, the handoff record and its notes. */
@@ -92,7 +93,14 @@ export function createHandoff(parts: HandoffParts): Handoff {
     log,
     eventChannels: new Set(['directline', 'webchat', 'emulator', 'test']),
   });
-  const router = new HandoffRouter({ store, service, i18n: parts.i18n, locales: config.enabledLocales, localeOf: (ctx) => binding.localeOf(ctx) });
+  const router = new HandoffRouter({
+    store,
+    service,
+    i18n: parts.i18n,
+    locales: config.enabledLocales,
+    localeOf: (ctx) => binding.localeOf(ctx),
+    onRecordRead: (when) => parts.metrics.besideLockReads.inc({ read: 'handoff_record', when }),
+  });
   const accounts = new Accounts(consoleStore);
   let console: { close(): void } | undefined;
   service.start();
@@ -103,7 +111,7 @@ export function createHandoff(parts: HandoffParts): Handoff {
     service,
     accounts,
     consoleStore,
-    middleware: { recorder, router, afterAlarm: (ctx, lng) => service.afterSafetyAlarm(ctx, lng) },
+    middleware: { recorder, router, afterAlarm: (ctx, lng) => service.afterSafetyAlarm(ctx, lng), besideLock: [router.record] },
     request: (ctx, ask) => service.request(ctx, ask),
     erase: (ctx) => service.erase(ctx),
     eraseConversations: (ids) => service.eraseConversations(ids),

@@ -1,8 +1,9 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import { fold } from '../nlu/fold';
+import { ReadBesideLock } from '../state/readBesideLock';
 import { HANDOFF_NS, type HandoffService } from './service';
-import type { HandoffStore } from './types';
+import type { HandoffRecord, HandoffStore } from './types';
 
 type RouterWord = 'cancel' | 'position' | 'urgent';
 
@@ -16,6 +17,12 @@ type RouterWord = 'cancel' | 'position' | 'urgent';
 export class HandoffRouter implements Middleware {
   /** Folded words and button labels → what they mean, per language. */
   private readonly words = new Map<string, Map<string, RouterWord>>();
+  /**
+   * The conversation's handoff record, read on every message. It lives in another Redis Cluster
+   * slot than the turn lock, so the TurnSerializer sends this read beside its lock-and-read
+   * (see ReadBesideLock for when that value is used and when it is read again).
+   */
+  readonly record: ReadBesideLock<HandoffRecord | undefined>;
 
   constructor(
     private readonly deps: {
@@ -24,8 +31,11 @@ export class HandoffRouter implements Middleware {
       i18n: i18n;
       locales: string[];
       localeOf(context: TurnContext): Promise<string>;
+      /** Counts the record's reads: sent beside the turn lock and used, or read after it. */
+      onRecordRead?(when: 'beside_lock' | 'after_lock'): void;
     },
   ) {
+    this.record = new ReadBesideLock((context) => routedConversation(context), (id) => deps.store.get(id), deps.onRecordRead);
     const { i18n } = deps;
     for (const lng of deps.locales) {
       const table = new Map<string, RouterWord>();
@@ -60,9 +70,9 @@ export class HandoffRouter implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const activity = context.activity;
-    const conversationId = activity.conversation?.id;
-    if (activity.type !== 'message' || !conversationId) return next();
-    const record = await this.deps.store.get(conversationId);
+    const conversationId = routedConversation(context);
+    if (conversationId === undefined) return next();
+    const record = await this.record.get(context, conversationId);
     const text = typeof activity.text === 'string' ? activity.text : '';
     const withPerson = record !== undefined && (record.state === 'queued' || record.state === 'assigned');
     if (!withPerson) {
@@ -83,6 +93,12 @@ export class HandoffRouter implements Middleware {
     if (meaning === 'position') return this.deps.service.tellPosition(context, record);
     await this.deps.service.relay(context, record);
   }
+}
+
+/** The conversation whose handoff record the router reads for this turn: messages only. */
+function routedConversation(context: TurnContext): string | undefined {
+  const activity = context.activity;
+  return activity.type === 'message' && activity.conversation?.id ? activity.conversation.id : undefined;
 }
 
 /** A word the bot reads as "main menu" in `lng` (locales/<lng>/commands.json). */

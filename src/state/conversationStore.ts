@@ -17,6 +17,8 @@ export interface ConversationStore extends Storage {
    * and a turn with that id has already been committed in this conversation (within its window),
    * the lock is not taken and the result says `duplicate`, with the answer recorded for it.
    * Keys the lock's owner does not own (the user's) are read beside it, on their own slot.
+   * `releasedRecently` says another turn released this lock less than `RELEASE_REMEMBERED_MS` ago
+   * (see ReadBesideLock: a read sent beside the lock is trusted only when it is false).
    */
   acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult>;
 
@@ -67,11 +69,14 @@ export interface TurnRecord {
 }
 
 export type AcquireResult =
-  | { acquired: true; items: StoreItems }
+  | { acquired: true; items: StoreItems; releasedRecently: boolean }
   | { acquired: false; retryInMs: number; duplicate?: undefined }
   | { acquired: false; duplicate: true; replies: string | undefined };
 
 export type ReplaceResult = { written: true } | { written: false; current: StoreItem | undefined };
+
+/** How long a released lock is remembered as "released recently" (AcquireResult.releasedRecently). */
+export const RELEASE_REMEMBERED_MS = 200;
 
 /** Longest activity id that is de-duplicated (longer ids run without it). */
 export const MAX_DEDUP_ID_LENGTH = 256;

@@ -6,6 +6,7 @@ import {
   type TurnLock,
   type TurnRecord,
   MAX_RECORDED_TURNS,
+  RELEASE_REMEMBERED_MS,
   EtagConflictError,
   LockLostError,
   changeList,
@@ -16,6 +17,9 @@ import {
   newEtag,
 } from './conversationStore';
 import { ownerTag } from './stateKeys';
+
+/** A lock's value after its release, for RELEASE_REMEMBERED_MS (as in RedisStore). */
+const RELEASED = '-';
 
 interface Entry {
   value: string;
@@ -66,7 +70,7 @@ export class MemoryStore implements ConversationStore {
     await tick();
     const now = Date.now();
     const holder = this.live(this.locks, lock.tag);
-    if (holder && holder.value !== lock.token) return { acquired: false, retryInMs: Math.max(1, holder.expiresAt - now) };
+    if (holder && holder.value !== lock.token && holder.value !== RELEASED) return { acquired: false, retryInMs: Math.max(1, holder.expiresAt - now) };
     if (lock.activityId) {
       const turn = this.done.get(lock.tag)?.get(lock.activityId);
       if (turn && turn.expiresAt > now) return { acquired: false, duplicate: true, replies: turn.replies };
@@ -79,7 +83,7 @@ export class MemoryStore implements ConversationStore {
       entry.expiresAt = now + this.options.ttlMs;
       items[key] = decodeItem(key, entry.value);
     }
-    return { acquired: true, items };
+    return { acquired: true, items, releasedRecently: holder?.value === RELEASED };
   }
 
   async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void> {
@@ -87,11 +91,11 @@ export class MemoryStore implements ConversationStore {
     const foreign = Object.keys(changes).find((key) => ownerTag(key) !== lock.tag);
     if (foreign) throw new Error(`Storage: "${foreign}" does not belong to "${lock.tag}"; write it with replaceIf.`);
     const holder = this.live(this.locks, lock.tag);
-    if (holder?.value !== lock.token) throw new LockLostError(lock.tag, holder ? 'taken' : 'expired');
+    if (holder?.value !== lock.token) throw new LockLostError(lock.tag, holder && holder.value !== RELEASED ? 'taken' : 'expired');
     this.apply(new Map(Object.entries(changes)));
     if (record?.forgetEarlier) this.done.delete(lock.tag);
     if (record && lock.activityId) this.remember(lock.tag, lock.activityId, record);
-    this.locks.delete(lock.tag);
+    this.locks.set(lock.tag, { value: RELEASED, expiresAt: Date.now() + RELEASE_REMEMBERED_MS });
   }
 
   async extend(lock: TurnLock): Promise<boolean> {

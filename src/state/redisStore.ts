@@ -8,6 +8,7 @@ import {
   EtagConflictError,
   LockLostError,
   MAX_RECORDED_TURNS,
+  RELEASE_REMEMBERED_MS,
   changeList,
   decodeItem,
   encodeItem,
@@ -20,6 +21,9 @@ import type { RedisClient } from '../infra/redis';
 
 export { createRedisClient } from '../infra/redis';
 
+/** A lock's value after its release (no token has this form). */
+const RELEASED = '-';
+
 /** Redis' clock in ms, inside a script (scripts are replicated by effects, so TIME is allowed). */
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
@@ -29,11 +33,13 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
  * already done, and reads the turn's keys, restarting their retention time.
  * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data.
  * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none).
- * Returns {1, value-or-false...}, {0, remaining lock ms} or {2, recorded answer or false}.
+ * Returns {1, value-or-false...} (taken; {3, ...} when it was released less than
+ * RELEASE_REMEMBERED_MS ago: its value is then '-'), {0, remaining lock ms} or
+ * {2, recorded answer or false}.
  */
 const LOCK_AND_READ = `
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then
+if holder and holder ~= ARGV[1] and holder ~= '${RELEASED}' then
   return {0, redis.call('PTTL', KEYS[1])}
 end
 if ARGV[4] ~= '' then
@@ -45,6 +51,7 @@ if ARGV[4] ~= '' then
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local out = {1}
+if holder == '${RELEASED}' then out[1] = 3 end
 for i = 4, #KEYS do
   local v = redis.call('GET', KEYS[i])
   if v then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
@@ -87,11 +94,12 @@ return 'ok'`;
  * ARGV: token, data ttl ms, activity id ('' = do not record), window ms, answer ('' = none),
  * '1' = forget earlier turns' answers, then per data key: expected eTag ('' = any), value ('' = delete).
  * Returns 'ok', 'lost' (another turn holds the lock), 'expired' (nobody does) or the 1-based index
- * of a conflicting key; nothing is written unless 'ok'.
+ * of a conflicting key; nothing is written unless 'ok'. The released lock keeps the value
+ * '-' for RELEASE_REMEMBERED_MS (free to take, but "released recently").
  */
 const COMMIT = `
 local holder = redis.call('GET', KEYS[1])
-if not holder then return 'expired' end
+if not holder or holder == '${RELEASED}' then return 'expired' end
 if holder ~= ARGV[1] then return 'lost' end
 local n = #KEYS - 3
 for i = 1, n do
@@ -126,7 +134,7 @@ if ARGV[3] ~= '' then
     redis.call('PEXPIRE', KEYS[3], ARGV[4])
   end
 end
-redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[1], '${RELEASED}', 'PX', ${RELEASE_REMEMBERED_MS})
 return 'ok'`;
 
 /** Renews a lock if it is still ours. KEYS[1] lock. ARGV: token, ttl ms. Returns 1 or 0. */
@@ -255,6 +263,7 @@ export class RedisStore implements ConversationStore {
     )) as [(string | number | null)[], ...(string | null)[][]];
     if (reply[0] === 0) return { acquired: false, retryInMs: Math.max(1, Number(reply[1])) };
     if (reply[0] === 2) return { acquired: false, duplicate: true, replies: typeof reply[1] === 'string' ? reply[1] : undefined };
+    const releasedRecently = reply[0] === 3;
     const items: StoreItems = {};
     own.forEach((key, i) => {
       const stored = reply[i + 1];
@@ -266,7 +275,7 @@ export class RedisStore implements ConversationStore {
         if (typeof stored === 'string') items[key] = decodeItem(key, stored);
       }),
     );
-    return { acquired: true, items };
+    return { acquired: true, items, releasedRecently };
   }
 
   async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void> {

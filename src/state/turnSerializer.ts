@@ -14,6 +14,7 @@ import {
 } from './conversationStore';
 import { conversationTag, ownerTag, turnStateKeys } from './stateKeys';
 import { mergeState, withoutEtag } from './mergeState';
+import { BESIDE_LOCK_WITHIN_MS, type ReadBesideLock } from './readBesideLock';
 
 /** What one turn has read and what it will write, held while the turn runs. */
 class TurnScope {
@@ -119,6 +120,8 @@ export interface TurnSerializerOptions {
   onWait?: () => void;
   /** A retried activity was answered from the record of its first, committed turn. */
   onDuplicate?: () => void;
+  /** Reads of other slots that middleware inside the lock makes on every turn, sent together with the lock-and-read. */
+  besideLock?: ReadBesideLock<unknown>[];
 }
 
 /** Largest recorded answer (expectReplies) a retry gets again; a larger one is answered with none. */
@@ -140,6 +143,9 @@ const MERGE_ATTEMPTS = 20;
  *   conversation's commit, so an answer the user was told is saved is saved).
  * - A retry of an activity whose turn was committed (same `activity.id`, within the window) is
  *   not applied again: it gets the recorded answer (expectReplies) or an empty 200.
+ * - Reads of other slots that middleware inside the lock needs on every turn (the handoff
+ *   record, `besideLock`) go out together with the lock-and-read; see ReadBesideLock for when
+ *   their value is used and when it is read again after the lock.
  */
 export class TurnSerializer implements Middleware {
   private readonly queues = new Map<string, Promise<void>>();
@@ -172,10 +178,16 @@ export class TurnSerializer implements Middleware {
     const dedup = (this.options.dedupWindowMs ?? 0) > 0 && typeof id === 'string' && id !== '' && id.length <= MAX_DEDUP_ID_LENGTH;
     const lock: TurnLock = { tag, token: lockToken(), ttlMs: this.leaseMs, ...(dedup ? { activityId: id } : {}) };
     const started = Date.now();
+    const besideLock = this.options.besideLock ?? [];
+    const sentAt = performance.now();
+    for (const read of besideLock) read.send(context);
     let delay = 2;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const result = await this.store.acquireAndRead(lock, keys);
       if (result.acquired) {
+        if (attempt === 0 && !result.releasedRecently && performance.now() - sentAt <= BESIDE_LOCK_WITHIN_MS) {
+          for (const read of besideLock) read.vouch(context);
+        }
         const scope = new TurnScope(tag, result.items, new Set(keys));
         const heartbeat = this.keepAlive(lock);
         let committed = false;

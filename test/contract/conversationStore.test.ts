@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, TestAdapter, type StoreItem, type StoreItems } from 'botbuilder';
 import { DialogSet, TextPrompt, WaterfallDialog, type DialogState, type PromptValidatorContext } from 'botbuilder-dialogs';
 import type { ConversationStore } from '../../src/state/conversationStore';
-import { CorruptItemError, EtagConflictError, LockLostError } from '../../src/state/conversationStore';
+import { CorruptItemError, EtagConflictError, LockLostError, RELEASE_REMEMBERED_MS } from '../../src/state/conversationStore';
 import { MemoryStore } from '../../src/state/memoryStore';
 import { RedisStore } from '../../src/state/redisStore';
 import { testRedisUrl } from '../support/hooks';
@@ -343,6 +343,25 @@ for (const impl of implementations) {
         expect(third.acquired).to.equal(true);
         if (third.acquired) expect(third.items['ch/conversations/c1/'].turns).to.equal(4);
         await other.writeAndRelease(lock('ch/conversations/c1', 'b'), {});
+      });
+
+      it('says a lock was released recently for RELEASE_REMEMBERED_MS after a release, and that a released lock is free, not ours', async () => {
+        const other = await twin();
+        const tag = 'ch/conversations/c13';
+        const fresh = await store.acquireAndRead(lock(tag, 'a'), []);
+        expect(fresh.acquired && fresh.releasedRecently, 'never held before').to.equal(false);
+        await store.writeAndRelease(lock(tag, 'a'), {});
+        // a failed turn's release (nothing written) counts too
+        const next = await other.acquireAndRead(lock(tag, 'b'), []);
+        expect(next.acquired && next.releasedRecently, 'just released').to.equal(true);
+        await other.writeAndRelease(lock(tag, 'b'), {});
+        const stale = await store.writeAndRelease(lock(tag, 'b'), {}).catch((err: unknown) => err);
+        expect(stale, 'a released lock is nobody\'s').to.be.instanceOf(LockLostError);
+        expect((stale as LockLostError).reason).to.equal('expired');
+        await sleep(RELEASE_REMEMBERED_MS + 50);
+        const later = await store.acquireAndRead(lock(tag, 'c'), []);
+        expect(later.acquired && later.releasedRecently, 'released long ago').to.equal(false);
+        await store.writeAndRelease(lock(tag, 'c'), {});
       });
 
       it('writes nothing when the lock was lost, and deletes with null', async () => {

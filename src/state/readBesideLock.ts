@@ -1,0 +1,70 @@
+import type { TurnContext } from 'botbuilder';
+import { RELEASE_REMEMBERED_MS } from './conversationStore';
+
+/**
+ * The longest a turn's lock-and-read may take, counted from sending it together with the reads
+ * beside it, for those reads to be trusted: half of RELEASE_REMEMBERED_MS (see below).
+ */
+export const BESIDE_LOCK_WITHIN_MS = RELEASE_REMEMBERED_MS / 2;
+
+/**
+ * A read that a middleware inside the turn lock makes on every turn from another store or Redis
+ * Cluster slot than the lock's (the conversation's handoff record), so it cannot join the
+ * lock-and-read script. TurnSerializer sends it together with the lock-and-read, saving the round
+ * trip after it; the middleware gets that value only when it is as fresh as a read made after the
+ * lock was taken, and otherwise reads again.
+ *
+ * Why that holds. The read beside the lock ran at some time r, the lock was taken at l; both lie
+ * between sending them (s) and the lock's answer (a). A change that another turn of the
+ * conversation made under the lock, after r, was followed by that turn's release, before l. The
+ * serializer vouches for the read only when the lock was taken at the first attempt, a − s ≤
+ * BESIDE_LOCK_WITHIN_MS, and the store says no turn released the lock in the last
+ * RELEASE_REMEMBERED_MS (twice that): a release between r and l would be less than
+ * BESIDE_LOCK_WITHIN_MS old at l, so it would have been reported. A turn of the same process is
+ * never in between (TurnSerializer queues them before sending anything). What this does not cover
+ * is what a read after the lock does not cover either: changes made outside the turn lock (a
+ * caseworker's claim) and a stalled holder whose lease ran out.
+ */
+export class ReadBesideLock<T> {
+  private readonly slot = Symbol('readBesideLock');
+
+  constructor(
+    /** What to read for this turn; undefined: nothing (the middleware will not ask). */
+    private readonly keyOf: (context: TurnContext) => string | undefined,
+    private readonly read: (key: string) => Promise<T>,
+    private readonly onRead: (when: 'beside_lock' | 'after_lock') => void = () => {},
+  ) {}
+
+  /** TurnSerializer, just before the lock-and-read: sends the read. */
+  send(context: TurnContext): void {
+    const key = this.keyOf(context);
+    if (key === undefined) return;
+    const value = this.read(key);
+    value.catch(() => {}); // a failure shows when (and if) the middleware asks
+    context.turnState.set(this.slot, { key, value, fresh: false });
+  }
+
+  /** TurnSerializer, once the lock is taken in a way that makes the read as fresh as one made now. */
+  vouch(context: TurnContext): void {
+    const sent = context.turnState.get(this.slot) as Sent<T> | undefined;
+    if (sent) sent.fresh = true;
+  }
+
+  /** The value for `key`, as fresh as a read made now: the one sent beside the lock if vouched for, else a new read. */
+  get(context: TurnContext, key: string): Promise<T> {
+    const sent = context.turnState.get(this.slot) as Sent<T> | undefined;
+    context.turnState.delete(this.slot);
+    if (sent?.fresh && sent.key === key) {
+      this.onRead('beside_lock');
+      return sent.value;
+    }
+    this.onRead('after_lock');
+    return this.read(key);
+  }
+}
+
+interface Sent<T> {
+  key: string;
+  value: Promise<T>;
+  fresh: boolean;
+}
