@@ -75,7 +75,10 @@ export type AcquireResult =
 
 export type ReplaceResult = { written: true } | { written: false; current: StoreItem | undefined };
 
-/** How long a released lock is remembered as "released recently" (AcquireResult.releasedRecently). */
+/**
+ * How long a released lock is remembered as "released recently" (AcquireResult.releasedRecently).
+ * Not after a commit that deleted a key ("delete my data" leaves nothing of the conversation).
+ */
 export const RELEASE_REMEMBERED_MS = 200;
 
 /** Longest activity id that is de-duplicated (longer ids run without it). */

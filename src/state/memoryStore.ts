@@ -95,7 +95,9 @@ export class MemoryStore implements ConversationStore {
     this.apply(new Map(Object.entries(changes)));
     if (record?.forgetEarlier) this.done.delete(lock.tag);
     if (record && lock.activityId) this.remember(lock.tag, lock.activityId, record);
-    this.locks.set(lock.tag, { value: RELEASED, expiresAt: Date.now() + RELEASE_REMEMBERED_MS });
+    // As in RedisStore: remembered as released recently, unless the turn deleted a key ("delete my data").
+    if (Object.values(changes).some((item) => item === null)) this.locks.delete(lock.tag);
+    else this.locks.set(lock.tag, { value: RELEASED, expiresAt: Date.now() + RELEASE_REMEMBERED_MS });
   }
 
   async extend(lock: TurnLock): Promise<boolean> {

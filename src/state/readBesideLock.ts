@@ -23,7 +23,10 @@ export const BESIDE_LOCK_WITHIN_MS = RELEASE_REMEMBERED_MS / 2;
  * BESIDE_LOCK_WITHIN_MS old at l, so it would have been reported. A turn of the same process is
  * never in between (TurnSerializer queues them before sending anything). What this does not cover
  * is what a read after the lock does not cover either: changes made outside the turn lock (a
- * caseworker's claim) and a stalled holder whose lease ran out.
+ * caseworker's claim) and a stalled holder whose lease ran out; and one case of its own: a turn
+ * that erased the conversation ("delete my data") leaves no lock behind (nothing of the
+ * conversation may be left), so a message racing it on another instance, within those 100 ms,
+ * can still see the erased record.
  */
 export class ReadBesideLock<T> {
   private readonly slot = Symbol('readBesideLock');

@@ -95,7 +95,8 @@ return 'ok'`;
  * '1' = forget earlier turns' answers, then per data key: expected eTag ('' = any), value ('' = delete).
  * Returns 'ok', 'lost' (another turn holds the lock), 'expired' (nobody does) or the 1-based index
  * of a conflicting key; nothing is written unless 'ok'. The released lock keeps the value
- * '-' for RELEASE_REMEMBERED_MS (free to take, but "released recently").
+ * '-' for RELEASE_REMEMBERED_MS (free to take, but "released recently"), except after a turn that
+ * deleted a key ("delete my data"): then nothing of the conversation is left, the lock included.
  */
 const COMMIT = `
 local holder = redis.call('GET', KEYS[1])
@@ -109,9 +110,15 @@ for i = 1, n do
     if cur and string.sub(cur, 1, string.len(expected) + 1) ~= expected .. '\\n' then return i end
   end
 end
+local erased = false
 for i = 1, n do
   local value = ARGV[6 + i * 2]
-  if value == '' then redis.call('DEL', KEYS[3 + i]) else redis.call('SET', KEYS[3 + i], value, 'PX', ARGV[2]) end
+  if value == '' then
+    redis.call('DEL', KEYS[3 + i])
+    erased = true
+  else
+    redis.call('SET', KEYS[3 + i], value, 'PX', ARGV[2])
+  end
 end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[2], KEYS[3]) end
 if ARGV[3] ~= '' then
@@ -134,7 +141,7 @@ if ARGV[3] ~= '' then
     redis.call('PEXPIRE', KEYS[3], ARGV[4])
   end
 end
-redis.call('SET', KEYS[1], '${RELEASED}', 'PX', ${RELEASE_REMEMBERED_MS})
+if erased then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], '${RELEASED}', 'PX', ${RELEASE_REMEMBERED_MS}) end
 return 'ok'`;
 
 /** Renews a lock if it is still ours. KEYS[1] lock. ARGV: token, ttl ms. Returns 1 or 0. */

@@ -361,7 +361,11 @@ for (const impl of implementations) {
         await sleep(RELEASE_REMEMBERED_MS + 50);
         const later = await store.acquireAndRead(lock(tag, 'c'), []);
         expect(later.acquired && later.releasedRecently, 'released long ago').to.equal(false);
-        await store.writeAndRelease(lock(tag, 'c'), {});
+        // A commit that deletes ("delete my data") leaves nothing behind, not even the released lock.
+        await store.writeAndRelease(lock(tag, 'c'), { [`${tag}/`]: null });
+        const afterErasure = await other.acquireAndRead(lock(tag, 'd'), []);
+        expect(afterErasure.acquired && afterErasure.releasedRecently, 'after an erasure').to.equal(false);
+        await other.writeAndRelease(lock(tag, 'd'), { [`${tag}/`]: null });
       });
 
       it('writes nothing when the lock was lost, and deletes with null', async () => {

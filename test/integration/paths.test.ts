@@ -228,8 +228,10 @@ describe('paths through the real adapter (fixture paths, Redis store)', () => {
     async function keysOf(conv: Conversation): Promise<string[]> {
       const client = new Redis(testRedisUrl());
       try {
-        const all = await client.keys(`${prefix}*`);
-        return all.filter((k) => k.includes(conv.conversationId) || k.includes(conv.userId));
+        const all = (await client.keys(`${prefix}*`)).filter((k) => k.includes(conv.conversationId) || k.includes(conv.userId));
+        // A released turn lock stays '-' (no data) for RELEASE_REMEMBERED_MS; not after an erasure.
+        const released = await Promise.all(all.map(async (k) => k.endsWith('#lock') && (await client.get(k)) === '-'));
+        return all.filter((_, i) => !released[i]);
       } finally {
         await client.quit();
       }
