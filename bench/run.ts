@@ -18,6 +18,7 @@ import Redis, { type Cluster } from 'ioredis';
 import { startTestRedis } from '../test/support/redisServer';
 import { startTestRedisCluster } from '../test/support/redisCluster';
 import { startTarget, type Target } from './target';
+import { RELEASE_REMEMBERED_MS } from '../src/state/conversationStore';
 import { bundleOptions, pageWeight, throttledLoad } from './page';
 import { socketBench } from './sockets';
 import { smsLatency } from './sms';
@@ -38,7 +39,10 @@ interface Result {
   cpuMicrosPerTurn: number;
   redisCommandsPerTurn: number | undefined;
   redisExecutedPerTurn: number | undefined;
+  /** Round trips a turn waits for one after the other: the store's, the handoff record read after the lock, the transcript append. */
   roundTripsPerTurn: number | undefined;
+  /** Of the store's and the handoff record's reads: those sent beside the lock-and-read (no wait of their own). */
+  besideLockPerTurn: number | undefined;
   /** Of those, the user-state compare-and-set writes (only turns that changed the user's state pay them). */
   userWritesPerTurn: number | undefined;
   errors: number;
@@ -54,23 +58,29 @@ interface RedisCounts {
   sent: number;
   /** Every command Redis executed, including those run inside scripts. */
   executed: number;
+  /** Transactions (MULTI/EXEC: the transcript append), each one round trip. */
+  transactions: number;
 }
 
 async function redisCalls(redis: Redis | Cluster | undefined): Promise<RedisCounts> {
-  const counts = { sent: 0, executed: 0 };
+  const counts = { sent: 0, executed: 0, transactions: 0 };
   if (!redis) return counts;
   // A Cluster: the sum over its masters.
   const infos = 'nodes' in redis ? await Promise.all(redis.nodes('master').map((n) => n.info('commandstats'))) : [await redis.info('commandstats')];
   for (const match of infos.join('\n').matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
     if (/^(info|ping|config|memory|keys|strlen|scan|dbsize)$/.test(match[1])) continue;
     counts.executed += Number(match[2]);
-    if (/^(evalsha|eval|mget)$/.test(match[1])) counts.sent += Number(match[2]);
+    if (/^(evalsha|eval|mget|get|exec)$/.test(match[1])) counts.sent += Number(match[2]);
+    if (match[1] === 'exec') counts.transactions += Number(match[2]);
   }
   return counts;
 }
 
-/** Store round trips the server itself counted (its /metrics), so the figure is the client's view. */
-async function storeRoundTrips(url: string): Promise<{ total: number; userWrites: number }> {
+/**
+ * Round trips the server itself counted (its /metrics), so the figure is the client's view: the
+ * store's, and the handoff record's reads, by whether they went out beside the lock-and-read.
+ */
+async function storeRoundTrips(url: string): Promise<{ total: number; userWrites: number; besideLock: number; afterLock: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
   let userWrites = 0;
@@ -78,7 +88,8 @@ async function storeRoundTrips(url: string): Promise<{ total: number; userWrites
     total += Number(match[2]);
     if (/op="replace"/.test(match[1])) userWrites += Number(match[2]);
   }
-  return { total, userWrites };
+  const reads = (when: string) => [...text.matchAll(new RegExp(`^bot_beside_lock_reads_total\\{[^}]*when="${when}"[^}]*\\} (\\d+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { total, userWrites, besideLock: reads('beside_lock'), afterLock: reads('after_lock') };
 }
 
 /** Activity ids unique across rounds (a repeated id within TURN_DEDUP_SECONDS would be answered as a retry). */
@@ -161,14 +172,16 @@ async function measure(target: Target, concurrency: number, redis: Redis | Clust
   await load(target.url, concurrency, WARMUP, turnsSoFar);
   const cpuBefore = cpuTicks(target.pid);
   const callsBefore = await redisCalls(redis);
-  const tripsBefore = redis ? await storeRoundTrips(target.url) : { total: 0, userWrites: 0 };
+  const noTrips = { total: 0, userWrites: 0, besideLock: 0, afterLock: 0 };
+  const tripsBefore = redis ? await storeRoundTrips(target.url) : noTrips;
   const started = performance.now();
   const { latencies, errors, turns } = await load(target.url, concurrency, SECONDS, turnsSoFar);
   const elapsed = (performance.now() - started) / 1000;
   const cpuSeconds = (cpuTicks(target.pid) - cpuBefore) / CLOCK_TICKS;
   const calls = await redisCalls(redis);
-  const tripsAfter = redis ? await storeRoundTrips(target.url) : { total: 0, userWrites: 0 };
-  const trips = tripsAfter.total - tripsBefore.total;
+  const tripsAfter = redis ? await storeRoundTrips(target.url) : noTrips;
+  const transactions = calls.transactions - callsBefore.transactions;
+  const trips = tripsAfter.total - tripsBefore.total + (tripsAfter.afterLock - tripsBefore.afterLock) + transactions;
   latencies.sort((a, b) => a - b);
   return {
     turnsPerSecond: turns / elapsed,
@@ -178,6 +191,7 @@ async function measure(target: Target, concurrency: number, redis: Redis | Clust
     redisCommandsPerTurn: redis ? (calls.sent - callsBefore.sent) / turns : undefined,
     redisExecutedPerTurn: redis ? (calls.executed - callsBefore.executed) / turns : undefined,
     roundTripsPerTurn: redis ? trips / turns : undefined,
+    besideLockPerTurn: redis ? (tripsAfter.besideLock - tripsBefore.besideLock) / turns : undefined,
     userWritesPerTurn: redis ? (tripsAfter.userWrites - tripsBefore.userWrites) / turns : undefined,
     errors,
   };
@@ -191,6 +205,7 @@ async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: st
       await res.text();
     }
   }
+  await new Promise((r) => setTimeout(r, RELEASE_REMEMBERED_MS + 100)); // the released locks' short memory is not the conversation's
   const keys = (await redis.keys(`${prefix}*`)).filter((k) => /bench-(conv|user)-1\d{6}/.test(k));
   let bytes = 0;
   let valueBytes = 0;
@@ -203,7 +218,7 @@ async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: st
 
 function row(name: string, c: number, r: Result): string {
   const fixed = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)}${r.userWritesPerTurn ? ` (user CAS ${fixed(r.userWritesPerTurn)})` : ''} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
+  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)}${r.userWritesPerTurn ? ` (user CAS ${fixed(r.userWritesPerTurn)})` : ''}${r.besideLockPerTurn ? ` + ${fixed(r.besideLockPerTurn)} beside the lock` : ''} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
 }
 
 async function turnsSection(): Promise<void> {
@@ -236,7 +251,7 @@ async function turnsSection(): Promise<void> {
       return byThroughput[Math.floor(byThroughput.length / 2)];
     };
     console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s)\n`);
-    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of CONCURRENCIES) {
       console.log(row('stock botbuilder, MemoryStorage', c, pick(`baseline:${c}`)));
@@ -292,7 +307,7 @@ async function clusterFigures(results: Map<string, Result[]>, pick: (key: string
     try {
       const turnsSoFar = new Map<number, number>();
       console.log('\nRedis Cluster (3 masters + 3 replicas, loopback) beside standalone Redis:\n');
-      console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+      console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
       console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
       for (const c of CONCURRENCIES) {
         const r = await measure(target, c, client, turnsSoFar);
