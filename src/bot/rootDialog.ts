@@ -54,7 +54,14 @@ export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
   // and in Latin script (sms:language_name: the SMS prompt lists that when own scripts do not fit).
   const namers = [...new Set(['en', ...locales])].map((l) => new Intl.DisplayNames([l], { type: 'language' }));
   const synonymsOf = (lng: string) => [...new Set([lng, ...namers.map((n) => n.of(lng) ?? lng), i18n.t('sms:language_name', { lng, defaultValue: lng })])];
-  const choiceOf = (lng: string): Choice => ({ value: i18n.t('meta:name', { lng }), synonyms: synonymsOf(lng) });
+  // Put together once per language (Intl.DisplayNames in every language was a measurable share of a
+  // language prompt's turn); each prompt gets its own copy.
+  const choices = new Map<string, Choice>();
+  const choiceOf = (lng: string): Choice => {
+    let choice = choices.get(lng);
+    if (!choice) choices.set(lng, (choice = { value: i18n.t('meta:name', { lng }), synonyms: synonymsOf(lng) }));
+    return { value: choice.value, synonyms: [...(choice.synonyms ?? [])] };
+  };
   const reviewed = (lng: string) => ['source', 'reviewed'].includes(String(i18n.t('meta:review.status', { lng })));
 
   /**
