@@ -181,6 +181,7 @@ async function measure(target: Target, concurrency: number, redis: Redis | Clust
   const calls = await redisCalls(redis);
   const tripsAfter = redis ? await storeRoundTrips(target.url) : noTrips;
   const transactions = calls.transactions - callsBefore.transactions;
+  // The transcript append counts among the store's (op="transcript_append"); before it was a script it was a MULTI/EXEC.
   const trips = tripsAfter.total - tripsBefore.total + (tripsAfter.afterLock - tripsBefore.afterLock) + transactions;
   latencies.sort((a, b) => a - b);
   return {

@@ -27,7 +27,7 @@ export class Metrics {
 
   readonly storeLatency = new Histogram({
     name: 'bot_store_operation_duration_seconds',
-    help: 'State store round trips (Redis or embedded), by operation.',
+    help: "State store round trips (Redis or embedded), by operation (transcript_append: the handoff transcript's append at the end of every turn).",
     labelNames: ['store', 'op'] as const,
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],

@@ -59,6 +59,8 @@ export interface HandoffParts {
   facts: Map<string, Fact>;
   /** The shared Redis client (undefined: everything in memory, one instance only). */
   redis: Redis | undefined;
+  /** Whether closing the handoff closes `redis` (default true; false when another part shares and closes it). */
+  ownsRedis?: boolean;
   /** The event bus to use (default: one on `redis`, or in memory). */
   bus?: EventBus;
   binding: HandoffBinding;
@@ -70,7 +72,7 @@ export function createHandoff(parts: HandoffParts): Handoff {
   const ttlMs = config.stateTtlSeconds * 1000;
   const prefix = config.redisKeyPrefix;
   const store: HandoffStore = redis ? new RedisHandoffStore(redis, { prefix, ttlMs }) : new MemoryHandoffStore({ ttlMs });
-  const transcript: TranscriptStore = redis ? new RedisTranscriptStore(redis, { prefix, ttlMs }) : new MemoryTranscriptStore({ ttlMs });
+  const transcript: TranscriptStore = redis ? new RedisTranscriptStore(redis, { prefix, ttlMs, onAppend: (seconds) => parts.metrics.storeLatency.observe({ store: 'redis', op: 'transcript_append' }, seconds) }) : new MemoryTranscriptStore({ ttlMs });
   const bus = parts.bus ?? (redis ? new RedisEventBus(redis, { prefix }) : new MemoryEventBus());
   const consoleStore: ConsoleStore = redis ? new RedisConsoleStore(redis, prefix) : new MemoryConsoleStore();
   const recorder = new TranscriptRecorder(transcript, {
@@ -138,7 +140,7 @@ export function createHandoff(parts: HandoffParts): Handoff {
       console?.close();
       await bus.close();
       await Promise.all([store.close(), transcript.close(), consoleStore.close()]);
-      if (redis) await redis.quit().catch(() => redis.disconnect());
+      if (redis && parts.ownsRedis !== false) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -61,11 +61,39 @@ export class MemoryTranscriptStore implements TranscriptStore {
   }
 }
 
+/**
+ * Appends to a transcript, keeps its last entries and restarts its retention, in one step (one
+ * command sent instead of MULTI, three commands and EXEC on every turn).
+ * KEYS[1] the list. ARGV: most entries kept, ttl ms, then the entries.
+ */
+const APPEND = `
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+interface ScriptedRedis {
+  tibTranscriptAppend(key: string, max: number, ttlMs: number, ...entries: string[]): Promise<unknown>;
+}
+
 /** The transcript in Redis: a list `<prefix>tr:{<conversationId>}`, in the conversation's hash slot. */
 export class RedisTranscriptStore implements TranscriptStore {
   readonly kind = 'redis' as const;
+  private readonly client: Redis & ScriptedRedis;
 
-  constructor(private readonly client: Redis, private readonly options: { prefix: string; ttlMs: number; ownsClient?: boolean }) {}
+  constructor(
+    client: Redis,
+    private readonly options: {
+      prefix: string;
+      ttlMs: number;
+      ownsClient?: boolean;
+      /** Called with each append's round-trip time (metrics: the transcript append is a round trip of every turn). */
+      onAppend?: (seconds: number) => void;
+    },
+  ) {
+    client.defineCommand('tibTranscriptAppend', { lua: APPEND, numberOfKeys: 1 });
+    this.client = client as Redis & ScriptedRedis;
+  }
 
   private key(conversationId: string): string {
     return `${this.options.prefix}tr:{${conversationId}}`;
@@ -73,13 +101,12 @@ export class RedisTranscriptStore implements TranscriptStore {
 
   async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const key = this.key(conversationId);
-    await this.client
-      .multi()
-      .rpush(key, ...entries.map((e) => JSON.stringify(e)))
-      .ltrim(key, -TRANSCRIPT_MAX, -1)
-      .pexpire(key, String(this.options.ttlMs))
-      .exec();
+    const started = process.hrtime.bigint();
+    try {
+      await this.client.tibTranscriptAppend(this.key(conversationId), TRANSCRIPT_MAX, this.options.ttlMs, ...entries.map((e) => JSON.stringify(e)));
+    } finally {
+      this.options.onAppend?.(Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   async read(conversationId: string, limit = TRANSCRIPT_MAX): Promise<TranscriptEntry[]> {
