@@ -10,7 +10,7 @@ import { createHttpServer } from './server/httpServer';
 import type { ConversationStore } from './state/conversationStore';
 import { MemoryStore } from './state/memoryStore';
 import { RedisStore } from './state/redisStore';
-import { createRedisClient, usesRedis } from './infra/redis';
+import { type RedisClient, createRedisClient, usesRedis } from './infra/redis';
 import { TurnScopedStorage } from './state/turnSerializer';
 import { loadGraph } from './paths/graph';
 import { createDirectLine, directLineChannel } from './channels/directline';
@@ -46,10 +46,11 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function createStore(config: Config, metrics: Metrics, log: Logger): ConversationStore {
+/** The state store: in Redis on `client` (which it closes) when REDIS_URL or REDIS_CLUSTER_NODES is set, else in memory. */
+export function createStore(config: Config, metrics: Metrics, client: RedisClient | undefined): ConversationStore {
   const ttlMs = config.stateTtlSeconds * 1000;
-  if (!usesRedis(config)) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
-  return new RedisStore(createRedisClient(config, log), {
+  if (!client) return new MemoryStore({ ttlMs, sweepEveryMs: 60_000 });
+  return new RedisStore(client, {
     prefix: config.redisKeyPrefix,
     ttlMs,
     onRoundTrip: (op, seconds) => metrics.storeLatency.observe({ store: 'redis', op }, seconds),
@@ -68,7 +69,10 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const metrics = options.metrics ?? new Metrics();
   // Broken paths stop start-up here, with every file, line and fix named.
   const graph = loadGraph(config.dialogsDir);
-  const store = createStore(config, metrics, log);
+  // One client for the turn path: the state store and the handoff (its record, read beside the turn
+  // lock, then goes out in the same write to the socket as the lock-and-read on a standalone Redis).
+  const redis = usesRedis(config) ? createRedisClient(config, log) : undefined;
+  const store = createStore(config, metrics, redis);
   const i18n = createI18n({ locales: config.enabledLocales, fallback: config.defaultLocale, dir: config.localesDir });
 
   // Understanding and the safety screen learn from the configured folders, so a municipality's own
@@ -97,7 +101,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     metrics,
     i18n,
     facts: graph.facts,
-    redis: usesRedis(config) ? createRedisClient(config, log) : undefined,
+    redis,
+    ownsRedis: false, // the state store closes it, last
     binding: {
       localeOf: (ctx) => bot.localeOf(ctx),
       profileOf: async (ctx) => {
