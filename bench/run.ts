@@ -332,7 +332,7 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 async function pageSection(): Promise<void> {
-  const target = await startTarget('this bot (chat page)', 'src/main.js', { ENABLED_LOCALES: 'da,en,de,uk,ru,ar,fa,ps,ti,so', DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789' });
+  const target = await startTarget('this bot (chat page)', 'src/main.js', { ENABLED_LOCALES: 'da,en,de,uk,ru,ar,fa,ps,ti,so', DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'off' });
   try {
     console.log('\n### Chat page (headless Chromium, DevTools protocol; bytes over the wire, headers included)\n');
     console.log('| language chosen | first open: page files | repeat visit (cached) | Direct Line on first open | first open, by file |');
