@@ -17,7 +17,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 4; // bump when the build below changes
+const BUNDLE_FORMAT = 5; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -75,7 +75,21 @@ export function webchatPlugin(languages: string[]): Plugin {
       build.onResolve({ filter: /^(core-js\/features\/promise|url-search-params-polyfill)$/ }, (args) => (args.importer.includes('botframework-directlinejs') ? { path: 'empty', namespace: 'tonder-stub' } : undefined));
       // sanitize-html parses style attributes with postcss; Web Chat allows none, and a parse that throws drops the attribute.
       build.onResolve({ filter: /^postcss$/ }, (args) => (/sanitize-html/.test(args.importer) ? { path: 'postcss', namespace: 'tonder-stub' } : undefined));
+      // Babel's core-js polyfills (the package is built for IE11): the browser's own built-ins, which every browser
+      // the page supports (ES2019) has. `instance/map` is `it => it.map`, `object/keys` is `Object.keys`, and so on.
+      build.onResolve({ filter: /^@babel\/runtime-corejs3\/core-js(-stable)?\/.+$/ }, (args) => ({ path: args.path.replace(/^.*core-js(-stable)?\//, ''), namespace: 'tonder-native' }));
+      build.onLoad({ filter: /.*/, namespace: 'tonder-native' }, (args) => ({ contents: nativeBuiltIn(args.path), loader: 'js' }));
+      build.onResolve({ filter: /^@babel\/runtime-corejs3\/(helpers\/.+|regenerator)$/ }, (args) => {
+        const plain = join(packageDir('@babel/runtime'), args.path.slice('@babel/runtime-corejs3/'.length));
+        return existsSync(`${plain}.js`) || existsSync(join(plain, 'index.js')) ? build.resolve(args.path.replace('runtime-corejs3', 'runtime'), { kind: args.kind, resolveDir: args.resolveDir }) : undefined;
+      });
+      build.onResolve({ filter: /^core-js\/modules\/es\.[\w.-]+(\.js)?$/ }, () => ({ path: 'empty', namespace: 'tonder-stub' }));
+      // Globalize's formatters precompiled for every language Web Chat has: only this project's (and English) are kept.
+      build.onLoad({ filter: /botframework-webchat-api[\\/]src[\\/]external[\\/]PrecompiledGlobalize\.js$/ }, (args) => ({ contents: keepGlobalizeLanguages(readFileSync(args.path, 'utf8'), keptLocales(languages)), loader: 'js' }));
+      // mime names the type of an uploaded file; the page has no upload button (the type falls back to application/octet-stream).
+      build.onResolve({ filter: /^mime$/ }, (args) => (args.importer.includes('botframework-webchat-core') ? { path: 'mime', namespace: 'tonder-stub' } : undefined));
       const stubs: Record<string, string> = {
+        mime: 'export default { getType: function () { return null; } };',
         empty: '',
         directLineStreaming: 'export class DirectLineStreaming { constructor() { throw new Error("Direct Line App Service extension is not in this build of Web Chat"); } }',
         postcss: 'export function parse() { throw new Error("no CSS parser in this build"); }',
@@ -83,6 +97,30 @@ export function webchatPlugin(languages: string[]): Plugin {
       build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
     },
   };
+}
+
+const NATIVE_GLOBALS: Record<string, string> = { json: 'JSON', math: 'Math', 'parse-float': 'parseFloat', 'parse-int': 'parseInt', 'set-timeout': 'setTimeout', 'set-interval': 'setInterval', 'clear-timeout': 'clearTimeout', 'clear-interval': 'clearInterval', url: 'URL' };
+const camel = (s: string) => s.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+const pascal = (s: string) => camel(s).replace(/^\w/, (c) => c.toUpperCase());
+
+/** The built-in a core-js path stands for: `instance/for-each` → a function returning `it.forEach`, `object/keys` → `Object.keys`, `set` → `Set`. */
+export function nativeBuiltIn(path: string): string {
+  const [first, second] = path.replace(/(\/index)?\.js$/, '').split('/');
+  if (first === 'instance' && second) return `module.exports = function (it) { return it.${camel(second)}; };`;
+  const global = NATIVE_GLOBALS[first] ?? pascal(first);
+  return `module.exports = globalThis.${global}${second ? `.${camel(second)}` : ''};`;
+}
+
+/** PrecompiledGlobalize.js without the statements that build formatters for languages not kept (`Globalize("zh-Hant-MO")…`). */
+export function keepGlobalizeLanguages(source: string, locales: string[]): string {
+  const kept = new Set(locales.map((l) => l.split('-')[0]));
+  const ending = '\nexport default Globalize;';
+  if (!source.includes(ending)) throw new Error('PrecompiledGlobalize.js: its layout changed (no "export default Globalize;")');
+  const statements = source
+    .replace(ending, '')
+    .split(/\n(?=Globalize\.[ab]\d+ = )/)
+    .filter((statement) => [...statement.matchAll(/Globalize\("([^"]+)"\)/g)].every((m) => kept.has(m[1].split('-')[0])));
+  return `${statements.join('\n')}${ending}\n`;
 }
 
 /**
