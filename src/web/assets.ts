@@ -13,6 +13,7 @@
  * manifest.json lists them; the server (staticFiles.ts) reads it into memory.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -23,7 +24,8 @@ import { buildWebchatBundle, packageDir, webchatBundleKey } from './webchatBundl
 export const WEB_DIR = join(PROJECT_ROOT, 'dist', 'web');
 const PUBLIC_DIR = join(PROJECT_ROOT, 'public');
 const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
-const FORMAT = 3;
+const DIALOGS_DIR = join(PROJECT_ROOT, 'dialogs');
+const FORMAT = 4;
 const WEBCHAT_LICENCES = 'webchat-LICENSES.txt'; // bump when the layout of dist/web changes
 
 export const TYPES: Record<string, string> = {
@@ -45,10 +47,14 @@ export interface ScriptFont {
   /** Names the font has when installed on the device: then nothing is downloaded. */
   localNames: string[];
   packageName: string;
-  /** The subset file in the package's files/ folder. */
+  /** The script's file in the package's files/ folder (the package's @font-face block for it carries the unicode-range). */
   file: string;
-  /** The package's @font-face block for that file carries the unicode-range. */
+  /** Cut down (at build time, harfbuzz's hb-subset) to the characters of these languages' texts (locales/, dialogs/) and `always`. */
   languages: string[];
+  /** Characters kept whether the texts have them or not (the script's punctuation). */
+  always: string;
+  /** The weights kept of the variable font (regular and bold). */
+  weights: { min: number; max: number };
 }
 
 export const SCRIPT_FONTS: ScriptFont[] = [
@@ -58,6 +64,8 @@ export const SCRIPT_FONTS: ScriptFont[] = [
     packageName: '@fontsource-variable/noto-sans-ethiopic',
     file: 'noto-sans-ethiopic-ethiopic-wght-normal.woff2',
     languages: ['ti', 'am'],
+    always: '\u1360\u1361\u1362\u1363\u1364\u1365\u1366\u1367\u1368', // ፠ ፡ ። ፣ ፤ ፥ ፦ ፧ ፨
+    weights: { min: 400, max: 700 },
   },
 ];
 
@@ -110,8 +118,38 @@ export function projectLanguages(): string[] {
   return readdirSync(LOCALES_DIR).filter((d) => existsSync(join(LOCALES_DIR, d, 'meta.json'))).sort();
 }
 
+/** The code points a unicode-range (`U+1200-1399, U+2D80-2DDE`) covers, as a test. */
+function inRange(range: string): (codePoint: number) => boolean {
+  const spans = range.split(',').map((part) => {
+    const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
+    return [parseInt(from, 16), parseInt(to ?? from, 16)] as const;
+  });
+  return (c) => spans.some(([from, to]) => c >= from && c <= to);
+}
+
+/** Every character of the font's script that its languages' texts use (locales/<lng>/*.json, dialogs/*.yaml), and its punctuation. */
+export function subsetText(font: ScriptFont): string {
+  const files = [
+    ...font.languages.flatMap((l) => (existsSync(join(LOCALES_DIR, l)) ? readdirSync(join(LOCALES_DIR, l)).filter((f) => f.endsWith('.json')).map((f) => join(LOCALES_DIR, l, f)) : [])),
+    ...readdirSync(DIALOGS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(DIALOGS_DIR, f)),
+  ];
+  const covered = inRange(unicodeRange(font));
+  const chars = new Set([...font.always]);
+  for (const file of files.sort()) for (const c of readFileSync(file, 'utf8')) if (covered(c.codePointAt(0)!)) chars.add(c);
+  return [...chars].sort().join('');
+}
+
+type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'woff2'; variationAxes?: Record<string, { min: number; max: number }> }) => Promise<Buffer>;
+
+async function subsetFontFile(font: ScriptFont): Promise<Buffer> {
+  const subset = createRequire(join(PROJECT_ROOT, 'package.json'))('subset-font') as SubsetFont;
+  const whole = readFileSync(join(packageDir(font.packageName), 'files', font.file));
+  return subset(whole, subsetText(font), { targetFormat: 'woff2', variationAxes: { wght: font.weights } });
+}
+
 function sourceKey(webchatKey: string): string {
   const hash = createHash('sha256').update(`format ${FORMAT}\n${webchatKey}\n${fontPackageVersions()}\n`);
+  for (const font of SCRIPT_FONTS) hash.update(`${font.file} ${JSON.stringify(font.weights)} ${subsetText(font)}\n`);
   for (const file of publicFiles()) hash.update(`${file}\n`).update(readFileSync(join(PUBLIC_DIR, file)));
   return hash.digest('hex');
 }
@@ -186,15 +224,15 @@ export async function ensureWebAssets(options: { dir?: string; log?: (message: s
   const fontCss: string[] = [];
   for (const font of SCRIPT_FONTS) {
     const pkg = packageDir(font.packageName);
-    const body = readFileSync(join(pkg, 'files', font.file));
+    const body = await subsetFontFile(font);
     const name = hashedName(font.file.replace(/-wght-normal/, ''), body);
     const url = add(`/assets/${name}`, name, body, true);
     const licence = `${basename(font.packageName)}-LICENSE.txt`;
     add(`/licenses/${licence}`, licence, readFileSync(join(pkg, 'LICENSE')), false);
     const local = font.localNames.map((n) => `local('${n}')`).join(', ');
     fontCss.push(
-      `/* ${font.family}: ${font.packageName}, SIL Open Font License 1.1, /licenses/${licence} */`,
-      `@font-face { font-family: '${font.family}'; font-style: normal; font-display: swap; font-weight: 100 900; src: ${local}, url(${url}) format('woff2'); unicode-range: ${unicodeRange(font)}; }`,
+      `/* ${font.family}: ${font.packageName}, SIL Open Font License 1.1, /licenses/${licence}; cut down to the ${subsetText(font).length} characters of the ${font.languages.join(', ')} texts and punctuation */`,
+      `@font-face { font-family: '${font.family}'; font-style: normal; font-display: swap; font-weight: ${font.weights.min} ${font.weights.max}; src: ${local}, url(${url}) format('woff2'); unicode-range: ${unicodeRange(font)}; }`,
       // only when the page is in the language (html lang): the picker's own names do not load it
       `${font.languages.map((l) => `html[lang='${l}'] body`).join(', ')} { font-family: '${font.family}', system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif; }`,
     );

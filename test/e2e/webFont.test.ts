@@ -61,6 +61,8 @@ describe('Web chat page in Chromium: the Ethiopic font only for Tigrinya', funct
     await waitUntil(page, `[...document.fonts].some((f) => f.family.includes('Ethiopic') && f.status === 'loaded')`, 20_000);
     expect(fonts).to.have.length(1);
     expect(fonts[0]).to.match(/\/assets\/noto-sans-ethiopic-ethiopic\.[0-9a-f]{12}\.woff2$/);
+    // cut down to the characters of the Tigrinya texts (the package's whole Ethiopic file is 199 KB)
+    expect((await (await fetch(fonts[0])).arrayBuffer()).byteLength).to.be.below(40_000);
     const family = (await page.evaluate(`getComputedStyle(document.querySelector('#webchat .webchat__bubble') || document.body).fontFamily`)) as string;
     expect(family).to.contain('Noto Sans Ethiopic Variable');
     mkdirSync(ARTIFACTS, { recursive: true });
