@@ -107,9 +107,15 @@
     if (!state.userId) state.userId = randomId();
     var headers = { 'Content-Type': 'application/json' };
     if (state.token) headers.Authorization = 'Bearer ' + state.token;
+    var renewing = Boolean(state.token);
     return fetch('/api/directline/token', { method: 'POST', headers: headers, body: JSON.stringify({ user: { id: state.userId } }) })
       .then(function (res) {
-        if (res.ok) return res.json();
+        if (res.ok) {
+          return res.json().then(function (answer) {
+            answer.renewed = renewing;
+            return answer;
+          });
+        }
         if (state.token && (res.status === 401 || res.status === 403 || res.status === 404)) {
           // the old conversation is gone (expired or deleted): start a new one
           delete state.token;
@@ -125,6 +131,50 @@
         save();
         return answer;
       });
+  }
+
+  /** The token is asked for as the page opens (it does not depend on the language); once per page. */
+  var tokenPromise = null;
+  function tokenOnce() {
+    if (!tokenPromise) {
+      tokenPromise = getToken();
+      tokenPromise.catch(function () {
+        tokenPromise = null; // offline: the next try asks again
+      });
+    }
+    return tokenPromise;
+  }
+
+  /**
+   * What Web Chat's Direct Line needs. A new conversation is started here, while Web Chat still
+   * downloads, so that Web Chat only has to open the WebSocket (given a token, a conversation and
+   * its stream URL, DirectLineJS skips its own start). A conversation the page continues is left
+   * to DirectLineJS, which asks for the messages since the last one it has.
+   */
+  function connection(locale, retried) {
+    return tokenOnce().then(function (answer) {
+      if (answer.renewed) return { token: state.token };
+      return fetch(state.domain + '/conversations', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + state.token },
+        body: JSON.stringify({ user: { id: state.userId }, locale: locale.code })
+      })
+        .then(function (res) {
+          if ((res.status === 401 || res.status === 403) && !retried) {
+            // the token asked for when the page opened has expired meanwhile: a new one
+            tokenPromise = null;
+            delete state.token;
+            return connection(locale, true);
+          }
+          if (!res.ok) throw new Error('conversation ' + res.status);
+          return res.json().then(function (started) {
+            state.token = started.token;
+            state.conversationId = started.conversationId;
+            save();
+            return { token: started.token, conversationId: started.conversationId, streamUrl: started.streamUrl };
+          });
+        });
+    });
   }
 
   /** Web Chat's script is `async` (index.html): the page works, and the picker shows, while it downloads. */
@@ -144,15 +194,26 @@
     applyLanguage(locale);
     $('picker').hidden = true;
     $('status').textContent = locale.page.loading;
-    // the token and Web Chat (loading since the page opened) in parallel: slow networks feel every round trip
-    var ready = directLine ? Promise.resolve() : Promise.all([getToken(), webChatLoaded()]).then(function () {
+    // the token, the conversation's start and Web Chat (loading since the page opened) in parallel: slow networks feel every round trip
+    var ready = directLine ? Promise.resolve() : Promise.all([connection(locale), webChatLoaded()]).then(function (results) {
+      var started = results[0];
       directLine = window.WebChat.createDirectLine({
-        token: state.token,
+        token: started.token,
+        conversationId: started.conversationId,
+        streamUrl: started.streamUrl,
         domain: state.domain,
         webSocket: true,
         conversationStartProperties: { locale: locale.code }
       });
-      directLine.activity$.subscribe(followBot);
+      // DirectLineJS renews the token itself only when it started the conversation; this one it did not
+      if (started.streamUrl && typeof directLine.refreshTokenLoop === 'function') directLine.refreshTokenLoop();
+      // Web Chat connects first (it sets the user id, which DirectLineJS refuses once connected); the page listens from then on
+      var listening = false;
+      directLine.connectionStatus$.subscribe(function (status) {
+        if (status !== 2 || listening) return; // 2: online
+        listening = true;
+        directLine.activity$.subscribe(followBot);
+      });
       // keep the renewed token, so a reload tomorrow can still continue the conversation
       var renew = window.setInterval(function () {
         if (directLine.token && directLine.token !== state.token) {
@@ -213,6 +274,9 @@
   $('change-language').addEventListener('click', showPicker);
   $('new-conversation').addEventListener('click', newConversation);
 
+  tokenOnce().catch(function () {
+    /* shown when the chat starts */
+  });
   fetch('/api/locales')
     .then(function (res) {
       return res.json();
