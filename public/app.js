@@ -171,10 +171,59 @@
             state.token = started.token;
             state.conversationId = started.conversationId;
             save();
-            return { token: started.token, conversationId: started.conversationId, streamUrl: started.streamUrl };
+            return { token: started.token, conversationId: started.conversationId, streamUrl: started.streamUrl, socket: started.streamUrl ? earlySocket(started.streamUrl) : null };
           });
         });
     });
+  }
+
+  /**
+   * The conversation's WebSocket, opened as soon as the conversation has started (while Web Chat
+   * still downloads), then handed over to Web Chat's DirectLineJS as if it had opened it: its
+   * events so far are replayed in order, so the bot's first message is already there.
+   */
+  function earlySocket(url) {
+    var socket = new window.WebSocket(url);
+    var queue = [];
+    var target = null;
+    function deliver(kind, event) {
+      if (!target) return queue.push([kind, event]);
+      if (typeof target[kind] === 'function') target[kind](event);
+    }
+    ['onopen', 'onmessage', 'onclose', 'onerror'].forEach(function (kind) {
+      socket[kind] = function (event) {
+        deliver(kind, event);
+      };
+    });
+    return {
+      url: url,
+      /** What DirectLineJS gets for `new WebSocket(url)`: it sets the handlers first, then the queued events arrive. */
+      take: function () {
+        var handle = {
+          send: function (data) {
+            socket.send(data);
+          },
+          close: function () {
+            socket.close();
+          }
+        };
+        Object.defineProperty(handle, 'readyState', {
+          get: function () {
+            return socket.readyState;
+          }
+        });
+        window.setTimeout(function () {
+          target = handle;
+          queue.splice(0).forEach(function (item) {
+            deliver(item[0], item[1]);
+          });
+        }, 0);
+        return handle;
+      },
+      close: function () {
+        if (!target) socket.close();
+      }
+    };
   }
 
   /** Web Chat's script is `async` (index.html): the page works, and the picker shows, while it downloads. */
@@ -197,7 +246,16 @@
     // the token, the conversation's start and Web Chat (loading since the page opened) in parallel: slow networks feel every round trip
     var ready = directLine ? Promise.resolve() : Promise.all([connection(locale), webChatLoaded()]).then(function (results) {
       var started = results[0];
+      var early = started.socket;
       directLine = window.WebChat.createDirectLine({
+        WebSocket: function (url) {
+          if (early && url === early.url) {
+            var socket = early.take();
+            early = null;
+            return socket;
+          }
+          return new window.WebSocket(url);
+        },
         token: started.token,
         conversationId: started.conversationId,
         streamUrl: started.streamUrl,

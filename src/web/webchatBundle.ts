@@ -17,7 +17,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 5; // bump when the build below changes
+const BUNDLE_FORMAT = 6; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -134,7 +134,9 @@ export async function buildWebchatBundle(languages: string[]): Promise<{ script:
   const entry = [
     `import { createDirectLine, renderWebChat } from ${JSON.stringify(join(dist, 'botframework-webchat.minimal.mjs'))};`,
     `import renderMarkdown from ${JSON.stringify(join(lib, 'markdown', 'renderMarkdown.js'))};`,
-    'window.WebChat = { createDirectLine, renderWebChat: function (props, element) { return renderWebChat(Object.assign({ renderMarkdown: renderMarkdown }, props), element); } };',
+    // `WebSocket` (DirectLineJS's own option, which Web Chat's createDirectLine does not pass on): the page hands over the socket it opened early
+    'function createPageDirectLine(options) { var directLine = createDirectLine(options); if (options.WebSocket && directLine.services) directLine.services.WebSocket = options.WebSocket; return directLine; }',
+    'window.WebChat = { createDirectLine: createPageDirectLine, renderWebChat: function (props, element) { return renderWebChat(Object.assign({ renderMarkdown: renderMarkdown }, props), element); } };',
   ].join('\n');
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: PROJECT_ROOT, loader: 'js', sourcefile: 'webchat-entry.js' },
