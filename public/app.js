@@ -285,6 +285,8 @@
     });
     ready
       .then(function () {
+        // the page's script font (app.css) may load now, after Web Chat: on a slow network they do not share the bandwidth
+        document.documentElement.classList.add('webchat-ready');
         render(locale);
         $('status').textContent = '';
         $('chat').hidden = false;

@@ -17,7 +17,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 6; // bump when the build below changes
+const BUNDLE_FORMAT = 7; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -88,13 +88,32 @@ export function webchatPlugin(languages: string[]): Plugin {
       build.onLoad({ filter: /botframework-webchat-api[\\/]src[\\/]external[\\/]PrecompiledGlobalize\.js$/ }, (args) => ({ contents: keepGlobalizeLanguages(readFileSync(args.path, 'utf8'), keptLocales(languages)), loader: 'js' }));
       // mime names the type of an uploaded file; the page has no upload button (the type falls back to application/octet-stream).
       build.onResolve({ filter: /^mime$/ }, (args) => (args.importer.includes('botframework-webchat-core') ? { path: 'mime', namespace: 'tonder-stub' } : undefined));
+      // sanitize-html uses only htmlparser2's Parser: not its DOM builder, DOM utilities and serializer (with the entity encoder).
+      build.onResolve({ filter: /^htmlparser2$/ }, async (args) => {
+        if (!/sanitize-html/.test(args.importer) || args.pluginData === 'whole') return undefined;
+        const whole = await build.resolve('htmlparser2', { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'whole' });
+        if (whole.errors.length || !whole.path.endsWith(join('lib', 'index.js'))) return undefined;
+        return { path: whole.path.replace(/index\.js$/, 'Parser.js') };
+      });
+      // markdown-it's table of the 2,125 HTML entity names (33 KB): the same answers from the decoder htmlparser2 already brings.
+      build.onResolve({ filter: /^entities\/lib\/maps\/entities\.json$/ }, (args) => (/markdown-it/.test(args.importer) ? { path: 'markdownEntities', namespace: 'tonder-stub', pluginData: args.resolveDir } : undefined));
       const stubs: Record<string, string> = {
+        markdownEntities: [
+          `var decodeHTMLStrict = require(${JSON.stringify(join(packageDir('entities'), 'lib', 'decode.js'))}).decodeHTMLStrict;`,
+          // "name" is an entity when "&name;" decodes (strictly: all of it, with its semicolon)
+          'function lookup(name) { if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9]{1,31}$/.test(name)) return undefined; var text = decodeHTMLStrict("&" + name + ";"); return text === "&" + name + ";" ? undefined : text; }',
+          'module.exports = new Proxy({}, {',
+          '  get: function (_, name) { return lookup(name); },',
+          '  has: function (_, name) { return lookup(name) !== undefined; },',
+          '  getOwnPropertyDescriptor: function (_, name) { var value = lookup(name); return value === undefined ? undefined : { value: value, writable: false, enumerable: true, configurable: true }; }',
+          '});',
+        ].join('\n'),
         mime: 'export default { getType: function () { return null; } };',
         empty: '',
         directLineStreaming: 'export class DirectLineStreaming { constructor() { throw new Error("Direct Line App Service extension is not in this build of Web Chat"); } }',
         postcss: 'export function parse() { throw new Error("no CSS parser in this build"); }',
       };
-      build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({ contents: stubs[args.path], loader: 'js' }));
+      build.onLoad({ filter: /.*/, namespace: 'tonder-stub' }, (args) => ({ contents: stubs[args.path], loader: 'js', resolveDir: PROJECT_ROOT }));
     },
   };
 }
