@@ -5,9 +5,12 @@
  * Direct Line WebSocket) plus Web Chat's own Markdown renderer (links in the bot's messages,
  * sanitised). Left out, compared with the full bundle on the npm package: Adaptive Cards (the bot
  * sends them only to Teams), speech, the Direct Line App Service extension and old-browser
- * polyfills (Promise, URLSearchParams), the CSS parser of sanitize-html (Web Chat allows no style
- * attributes), and Web Chat's UI strings for languages this project does
- * not have. `npm run bench` prints what each option costs.
+ * polyfills (Promise, URLSearchParams, core-js: browsers before ES2019 are not supported), the CSS
+ * parser of sanitize-html (Web Chat allows no style attributes) and htmlparser2's DOM side (it
+ * uses only the parser), markdown-it's entity table (htmlparser2's decoder answers the same), the
+ * file-type table of uploads (the page has no upload button), and Web Chat's UI strings and
+ * Globalize formatters for languages this project does not have. `npm run bench` prints what
+ * each option costs.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
