@@ -131,7 +131,7 @@ function inRange(range: string): (codePoint: number) => boolean {
 export function subsetText(font: ScriptFont): string {
   const files = [
     ...font.languages.flatMap((l) => (existsSync(join(LOCALES_DIR, l)) ? readdirSync(join(LOCALES_DIR, l)).filter((f) => f.endsWith('.json')).map((f) => join(LOCALES_DIR, l, f)) : [])),
-    ...readdirSync(DIALOGS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(DIALOGS_DIR, f)),
+    ...(existsSync(DIALOGS_DIR) ? readdirSync(DIALOGS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(DIALOGS_DIR, f)) : []),
   ];
   const covered = inRange(unicodeRange(font));
   const chars = new Set([...font.always]);
