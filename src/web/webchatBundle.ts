@@ -20,7 +20,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 7; // bump when the build below changes
+const BUNDLE_FORMAT = 8; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -100,7 +100,11 @@ export function webchatPlugin(languages: string[]): Plugin {
       });
       // markdown-it's table of the 2,125 HTML entity names (33 KB): the same answers from the decoder htmlparser2 already brings.
       build.onResolve({ filter: /^entities\/lib\/maps\/entities\.json$/ }, (args) => (/markdown-it/.test(args.importer) ? { path: 'markdownEntities', namespace: 'tonder-stub', pluginData: args.resolveDir } : undefined));
+      // Web Chat parses each message a second time (mdast-util-from-markdown, micromark: 50 KB) only for its link
+      // reference definitions (`[1]: https://… "title"`, its citations): one line each is read here instead.
+      build.onResolve({ filter: /^mdast-util-from-markdown$/ }, (args) => (/botframework-webchat/.test(args.importer) ? { path: 'linkDefinitions', namespace: 'tonder-stub' } : undefined));
       const stubs: Record<string, string> = {
+        linkDefinitions: LINK_DEFINITIONS,
         markdownEntities: [
           `var decodeHTMLStrict = require(${JSON.stringify(join(packageDir('entities'), 'lib', 'decode.js'))}).decodeHTMLStrict;`,
           // "name" is an entity when "&name;" decodes (strictly: all of it, with its semicolon)
@@ -120,6 +124,25 @@ export function webchatPlugin(languages: string[]): Plugin {
     },
   };
 }
+
+/**
+ * `fromMarkdown` as far as Web Chat uses it: the top-level link reference definitions, as mdast
+ * `definition` nodes (identifier, label, url, title). CommonMark's one-line form only: a definition
+ * split over lines, or one inside a code block, is read differently (the bot's texts have none).
+ */
+export const LINK_DEFINITIONS = [
+  'var DEFINITION = /^ {0,3}\\[((?:[^\\[\\]\\\\]|\\\\.){1,999})\\]:[ \\t]*(?:<([^<>\\n]*)>|(\\S+))(?:[ \\t]+(?:"((?:[^"\\\\]|\\\\.)*)"|\'((?:[^\'\\\\]|\\\\.)*)\'|\\(((?:[^()\\\\]|\\\\.)*)\\)))?[ \\t]*$/;',
+  'export function fromMarkdown(markdown) {',
+  '  var children = [];',
+  '  String(markdown || "").split(/\\r?\\n/).forEach(function (line) {',
+  '    var m = DEFINITION.exec(line);',
+  '    if (!m || !m[1].trim()) return;',
+  '    var title = m[4] !== undefined ? m[4] : m[5] !== undefined ? m[5] : m[6] !== undefined ? m[6] : null;',
+  '    children.push({ type: "definition", identifier: m[1].replace(/\\s+/g, " ").trim().toLowerCase(), label: m[1], url: m[2] !== undefined ? m[2] : m[3], title: title });',
+  '  });',
+  '  return { type: "root", children: children };',
+  '}',
+].join('\n');
 
 const NATIVE_GLOBALS: Record<string, string> = { json: 'JSON', math: 'Math', 'parse-float': 'parseFloat', 'parse-int': 'parseInt', 'set-timeout': 'setTimeout', 'set-interval': 'setInterval', 'clear-timeout': 'clearTimeout', 'clear-interval': 'clearInterval', url: 'URL' };
 const camel = (s: string) => s.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { SCRIPT_FONTS, subsetText } from '../../src/web/assets';
-import { nativeBuiltIn } from '../../src/web/webchatBundle';
+import { LINK_DEFINITIONS, nativeBuiltIn } from '../../src/web/webchatBundle';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -15,6 +15,17 @@ describe('Chat page build', () => {
     expect(nativeBuiltIn('set-timeout')).to.equal('module.exports = globalThis.setTimeout;');
     expect(nativeBuiltIn('parse-float')).to.equal('module.exports = globalThis.parseFloat;');
     expect(nativeBuiltIn('array/is-array')).to.equal('module.exports = globalThis.Array.isArray;');
+  });
+
+  it("reads a message's link reference definitions as Web Chat's markdown tree had them", () => {
+    const fromMarkdown = new Function(`${LINK_DEFINITIONS.replace('export function', 'function')}\nreturn fromMarkdown;`)() as (markdown: string) => { children: unknown[] };
+    const markdown = 'See [the rules][1].\n\n[1]: https://example.org/a "The rules"\n  [Two  Words]: <https://example.org/b> \'B\'\n[3]: https://example.org/c\nnot [a]: one inside a line';
+    expect(fromMarkdown(markdown).children).to.deep.equal([
+      { type: 'definition', identifier: '1', label: '1', url: 'https://example.org/a', title: 'The rules' },
+      { type: 'definition', identifier: 'two words', label: 'Two  Words', url: 'https://example.org/b', title: 'B' },
+      { type: 'definition', identifier: '3', label: '3', url: 'https://example.org/c', title: null },
+    ]);
+    expect(fromMarkdown('').children).to.deep.equal([]);
   });
 
   it('keeps in the Ethiopic font every Ethiopic character of the Tigrinya texts, and its punctuation', () => {
