@@ -4,7 +4,8 @@
  * the transcript, send box, suggested actions, its accessibility and right-to-left support, the
  * Direct Line WebSocket) plus Web Chat's own Markdown renderer (links in the bot's messages,
  * sanitised). Left out, compared with the full bundle on the npm package: Adaptive Cards (the bot
- * sends them only to Teams), speech, the Direct Line App Service extension and old-browser
+ * sends them only to Teams), speech (react-say and react-dictate-button are empty: the page gives
+ * Web Chat no speech ponyfill), the Direct Line App Service extension and old-browser
  * polyfills (Promise, URLSearchParams, core-js: browsers before ES2019 are not supported), the CSS
  * parser of sanitize-html (Web Chat allows no style attributes) and htmlparser2's DOM side (it
  * uses only the parser), markdown-it's entity table (htmlparser2's decoder answers the same), the
@@ -20,7 +21,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 8; // bump when the build below changes
+const BUNDLE_FORMAT = 9; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -103,7 +104,11 @@ export function webchatPlugin(languages: string[]): Plugin {
       // Web Chat parses each message a second time (mdast-util-from-markdown, micromark: 50 KB) only for its link
       // reference definitions (`[1]: https://… "title"`, its citations): one line each is read here instead.
       build.onResolve({ filter: /^mdast-util-from-markdown$/ }, (args) => (/botframework-webchat/.test(args.importer) ? { path: 'linkDefinitions', namespace: 'tonder-stub' } : undefined));
+      // Speech (text to speech, dictation) needs a speech ponyfill the page does not give Web Chat: its React parts are empty.
+      build.onResolve({ filter: /^react-(say|dictate-button)$/ }, (args) => (/botframework-webchat-component/.test(args.importer) ? { path: args.path, namespace: 'tonder-stub' } : undefined));
       const stubs: Record<string, string> = {
+        'react-say': 'export default function Say() { return null; }\nexport function SayUtterance() { return null; }\nexport function Composer(props) { return props.children === undefined ? null : props.children; }',
+        'react-dictate-button': 'export function Composer() { return null; }',
         linkDefinitions: LINK_DEFINITIONS,
         markdownEntities: [
           `var decodeHTMLStrict = require(${JSON.stringify(join(packageDir('entities'), 'lib', 'decode.js'))}).decodeHTMLStrict;`,
