@@ -7,6 +7,9 @@
 (function () {
   'use strict';
   var STORE_KEY = 'tonder-webchat';
+  // Web Chat's UI strings per language tag (the bundle has English only), file names filled in by the build (src/web/assets.ts)
+  var WEBCHAT_STRINGS = {};
+  var loadedStrings = {};
   var state = load();
   var locales = [];
   var directLine = null;
@@ -99,7 +102,9 @@
     save();
     var locale = localeOf(code);
     applyLanguage(locale);
-    render(locale);
+    webchatStrings(locale.webchatLocale).then(function () {
+      render(locale);
+    });
   }
 
   /** A token for this browser's conversation: renewed when we have one, otherwise a new conversation. */
@@ -226,6 +231,28 @@
     };
   }
 
+  /** Web Chat's UI strings for a language, fetched once (in parallel with Web Chat); English ones when they cannot be had. */
+  var stringRequests = {};
+  function webchatStrings(tag) {
+    if (!WEBCHAT_STRINGS[tag]) return Promise.resolve({});
+    if (!stringRequests[tag]) {
+      stringRequests[tag] = fetch(WEBCHAT_STRINGS[tag])
+        .then(function (res) {
+          if (!res.ok) throw new Error('strings ' + res.status);
+          return res.json();
+        })
+        .then(function (strings) {
+          loadedStrings[tag] = strings;
+          return strings;
+        })
+        .catch(function () {
+          delete stringRequests[tag];
+          return {};
+        });
+    }
+    return stringRequests[tag];
+  }
+
   /** Web Chat's script is `async` (index.html): the page works, and the picker shows, while it downloads. */
   function webChatLoaded() {
     return new Promise(function (resolve, reject) {
@@ -244,7 +271,8 @@
     $('picker').hidden = true;
     $('status').textContent = locale.page.loading;
     // the token, the conversation's start and Web Chat (loading since the page opened) in parallel: slow networks feel every round trip
-    var ready = directLine ? Promise.resolve() : Promise.all([connection(locale), webChatLoaded()]).then(function (results) {
+    var strings = webchatStrings(locale.webchatLocale);
+    var connected = directLine ? Promise.resolve() : Promise.all([connection(locale), webChatLoaded()]).then(function (results) {
       var started = results[0];
       var early = started.socket;
       directLine = window.WebChat.createDirectLine({
@@ -283,6 +311,7 @@
         window.clearInterval(renew);
       });
     });
+    var ready = Promise.all([connected, strings]);
     ready
       .then(function () {
         // the page's script font (app.css) may load now, after Web Chat: on a slow network they do not share the bandwidth
@@ -305,7 +334,7 @@
         userID: state.userId,
         locale: locale.webchatLocale,
         dir: locale.dir,
-        overrideLocalizedStrings: locale.ui,
+        overrideLocalizedStrings: Object.assign({}, loadedStrings[locale.webchatLocale] || {}, locale.ui),
         styleOptions: {
           hideUploadButton: true,
           rootHeight: '100%',

@@ -19,13 +19,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { basename, extname, join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../projectRoot';
-import { buildWebchatBundle, packageDir, webchatBundleKey } from './webchatBundle';
+import { buildWebchatBundle, packageDir, webchatBundleKey, webchatStrings } from './webchatBundle';
 
 export const WEB_DIR = join(PROJECT_ROOT, 'dist', 'web');
 const PUBLIC_DIR = join(PROJECT_ROOT, 'public');
 const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
 const DIALOGS_DIR = join(PROJECT_ROOT, 'dialogs');
-const FORMAT = 4;
+const FORMAT = 5;
 const WEBCHAT_LICENCES = 'webchat-LICENSES.txt'; // bump when the layout of dist/web changes
 
 export const TYPES: Record<string, string> = {
@@ -243,7 +243,17 @@ export async function ensureWebAssets(options: { dir?: string; log?: (message: s
   const css = Buffer.concat([readFileSync(join(PUBLIC_DIR, 'app.css')), Buffer.from(`\n${fontCss.join('\n')}\n`)]);
   const cssName = hashedName('app.css', css);
   const cssUrl = add(`/assets/${cssName}`, cssName, css, true);
-  const script = readFileSync(join(PUBLIC_DIR, 'app.js'));
+  // Web Chat's UI strings, one file per language; app.js gets their names (it fetches the chosen language's only)
+  const strings: Record<string, string> = {};
+  for (const [tag, texts] of Object.entries(webchatStrings(projectLanguages()))) {
+    const body = Buffer.from(JSON.stringify(texts));
+    const name = hashedName(`webchat-${tag}.json`, body);
+    strings[tag] = add(`/assets/${name}`, name, body, true);
+  }
+  const placeholder = 'var WEBCHAT_STRINGS = {};';
+  const page = readFileSync(join(PUBLIC_DIR, 'app.js'), 'utf8');
+  if (!page.includes(placeholder)) throw new Error(`public/app.js: no "${placeholder}" to fill in`);
+  const script = Buffer.from(page.replace(placeholder, `var WEBCHAT_STRINGS = ${JSON.stringify(strings)};`));
   const scriptName = hashedName('app.js', script);
   const scriptUrl = add(`/assets/${scriptName}`, scriptName, script, true);
 

@@ -9,8 +9,10 @@
  * polyfills (Promise, URLSearchParams, core-js: browsers before ES2019 are not supported), the CSS
  * parser of sanitize-html (Web Chat allows no style attributes) and htmlparser2's DOM side (it
  * uses only the parser), markdown-it's entity table (htmlparser2's decoder answers the same), the
- * file-type table of uploads (the page has no upload button), and Web Chat's UI strings and
- * Globalize formatters for languages this project does not have. `npm run bench` prints what
+ * file-type table of uploads (the page has no upload button), a second Markdown parser (Web Chat's
+ * link definitions are read line by line), Web Chat's Globalize formatters for languages this
+ * project does not have, and all its UI strings but English: the page fetches those of the
+ * language chosen (webchatStrings). `npm run bench` prints what
  * each option costs.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +23,7 @@ import type { Plugin } from 'esbuild';
 import { PROJECT_ROOT } from '../projectRoot';
 
 const requireHere = createRequire(join(PROJECT_ROOT, 'package.json'));
-const BUNDLE_FORMAT = 9; // bump when the build below changes
+const BUNDLE_FORMAT = 10; // bump when the build below changes
 
 /** Web Chat's tag for each language it has UI strings for (the page maps codes the same way). */
 export const WEBCHAT_LOCALES: Record<string, string> = {
@@ -52,11 +54,25 @@ function keptLocales(languages: string[]): string[] {
   return [...new Set(['en-US', ...languages.map((l) => WEBCHAT_LOCALES[l]).filter(Boolean)])].sort();
 }
 
+/** Web Chat's UI strings of each of the project's languages it has (as its own table merges them), without English, which the bundle keeps. */
+export function webchatStrings(languages: string[]): Record<string, Record<string, unknown>> {
+  const dir = join(packageDir('botframework-webchat-api'), 'src', 'localization');
+  const overrides = JSON.parse(readFileSync(join(dir, 'overrides.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const tag of keptLocales(languages)) {
+    if (tag === 'en-US') continue;
+    out[tag] = { ...(JSON.parse(readFileSync(join(dir, `${tag}.json`), 'utf8')) as Record<string, unknown>), ...(overrides[tag] ?? {}) };
+  }
+  return out;
+}
+
 /** The esbuild plugin that makes the package's modules bundle to what the page needs, and no more. */
 export function webchatPlugin(languages: string[]): Plugin {
   const modules = join(PROJECT_ROOT, 'node_modules');
   const api = join(packageDir('botframework-webchat-api'), 'src');
-  const keep = new Set([...keptLocales(languages), 'overrides']);
+  // Web Chat's UI strings: English (its fallback) and the per-language settings in the bundle; the other languages' come
+  // with the page, one file per language (webchatStrings), fetched for the language chosen only
+  const keep = new Set(['en-US', 'overrides']);
   return {
     name: 'tonder-webchat',
     setup(build) {

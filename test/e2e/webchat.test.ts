@@ -98,6 +98,8 @@ describe('Web chat page in Chromium', function () {
     // the page's language is the person's choice: the bot welcomes in Danish without asking again and asks its first question
     await suggested(page).first().waitFor({ timeout: 20_000 });
     expect(await page.locator('#webchat .webchat__suggested-action', { hasText: 'Dansk' }).count(), 'no language prompt').to.equal(0);
+    // Web Chat's own UI strings in Danish (the page fetches them for the language chosen; the bundle has English only)
+    expect(await webchat(page).locator('input[placeholder], textarea[placeholder]').first().getAttribute('placeholder')).to.equal('Skriv din meddelelse');
     const botBefore = await page.locator('#webchat .webchat__bubble:not(.webchat__bubble--from-user)').count();
     expect(botBefore).to.be.greaterThan(1);
     answered = ((await suggested(page).first().textContent()) ?? '').trim();
