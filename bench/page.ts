@@ -161,7 +161,7 @@ export function bundleOptions(): BundleOption[] {
     { name: 'npm webchat-es5.js', ...sizes(readFileSync(join(dist, 'webchat-es5.js'))), loses: 'nothing; adds IE11 polyfills' },
     { name: 'npm webchat-minimal.js', ...sizes(readFileSync(join(dist, 'webchat-minimal.js'))), loses: 'Markdown (links in bot messages show as [text](url)), Adaptive Cards, speech' },
     ...(own
-      ? [{ name: 'this project: esbuild from the modules (dist/web)', ...sizes(own), loses: 'Adaptive Cards, speech, App Service extension, IE11 and other pre-2019 browsers (no core-js: the browser\'s built-ins), UI strings and date formats of languages the project lacks, file types of uploads (no upload button); keeps Markdown (entities decoded by htmlparser2\'s decoder), accessibility, RTL' }]
+      ? [{ name: 'this project: esbuild from the modules (dist/web)', ...sizes(own), loses: 'Adaptive Cards, speech, App Service extension, IE11 and other pre-2019 browsers (no core-js: the browser\'s built-ins), date formats of languages the project lacks, file types of uploads (no upload button), link definitions over several lines; UI strings: English only, the page fetches the chosen language\'s (about 2 KB); keeps Markdown (entities decoded by htmlparser2\'s decoder), accessibility, RTL' }]
       : []),
   ];
 }
