@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fold } from '../../src/nlu/fold';
 import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
 import { loadDevSet } from '../../src/nlu/evaluation';
@@ -6,6 +8,8 @@ import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { allPhrases, loadPhraseBank } from '../../src/nlu/phrases';
 import { evaluateRouting, loadRoutingSet } from '../../src/nlu/routing';
 import { loadGraph } from '../../src/paths/graph';
+import { setOption } from '../../src/nlu/tools/setOption';
+import type { SafetyLanguage } from '../../src/nlu/safety';
 
 const AREAS = ['work', 'school', 'leisure', 'return_home', 'first_weeks', 'health', 'housing', 'permit', 'everyday', 'complaints', 'money'];
 const NEW_AREAS = ['first_weeks', 'health', 'housing', 'permit', 'everyday', 'complaints', 'money'];
@@ -33,5 +37,33 @@ describe('held-out routing set (test/nlu-dev/routing)', () => {
     const recognizer = new EmbeddedRecognizer();
     const toReturnHome = money.filter((c) => recognizer.recognizeNow(c.text, c.locale).intent.startsWith('topic.return_home'));
     expect(toReturnHome.map((c) => `${c.locale}: ${c.text}`), 'money questions of the dev set').to.deep.equal([]);
+  });
+});
+
+/**
+ * The second held-out routing set (test/nlu-dev/heldout-2026-12b), written 2026-12-02 without seeing the
+ * phrases or the earlier sets, and never tuned on: its texts must stay out of what the recogniser learns.
+ */
+describe('held-out routing set 2026-12b (never tuned on)', () => {
+  const SET = join(__dirname, '..', '..', 'test', 'nlu-dev', 'heldout-2026-12b');
+  const cases = loadRoutingSet(join(SET, 'routing'));
+  /** Short common phrasings that were already, word for word, among the phrases when the set was written. Nothing may be added. */
+  const ALREADY_IN_THE_PHRASES = new Set(['wo kann ich dänisch lernen', 'как найти квартиру', 'Як отримати MitID?']);
+
+  it('asks 2 questions in each of the 11 areas in all ten languages, routing only, which --set accepts', () => {
+    expect(setOption(['--set', SET])).to.equal(SET);
+    for (const lng of NLU_LANGUAGES) {
+      for (const area of AREAS) expect(cases.filter((c) => c.area === area && c.locale === lng).length, `${lng} ${area}`).to.equal(2);
+    }
+    expect(cases).to.have.length(220);
+  });
+
+  it('is not among the phrases, the dev set or the safety examples and traps (but for what was there before it)', () => {
+    const learned = new Set([...allPhrases(loadPhraseBank()).map((p) => fold(p.text)), ...loadDevSet().map((c) => fold(c.text))]);
+    for (const lng of NLU_LANGUAGES) {
+      const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', lng, 'safety.json'), 'utf8')) as SafetyLanguage;
+      for (const list of [...Object.values(spec.signals), ...Object.values(spec.examples ?? {}), spec.notAlarms ?? []]) for (const t of list ?? []) learned.add(fold(t));
+    }
+    expect(cases.filter((c) => learned.has(fold(c.text)) && !ALREADY_IN_THE_PHRASES.has(c.text)).map((c) => `${c.locale}: ${c.text}`)).to.deep.equal([]);
   });
 });
