@@ -117,7 +117,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       continueConversation: (reference, logic) => adapter.continueConversationAsync(config.microsoftApp.appId ?? '', reference, logic),
     },
   });
-  const directLine = createDirectLine(config, log);
+  // one event bus for the service: the handoff's events and the Direct Line log's notifications
+  const directLine = createDirectLine(config, log, handoff.bus);
   const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
   // "delete my data": every part that keeps something about a user registers what to erase
   const erasure = new ErasureRegistry();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import Redis from 'ioredis';
-import { type DirectLineLog, UnknownConversationError } from '../../src/channels/directline/activityLog';
+import Redis, { type Cluster } from 'ioredis';
+import { type EventBus, MemoryEventBus, RedisEventBus } from '../../src/events';
+import { type DirectLineLog, type LoggedActivity, UnknownConversationError } from '../../src/channels/directline/activityLog';
 import { MemoryActivityLog } from '../../src/channels/directline/memoryActivityLog';
 import { RedisActivityLog } from '../../src/channels/directline/redisActivityLog';
 import { testRedisUrl } from '../support/hooks';
@@ -24,13 +25,20 @@ interface Implementation {
 let clusterNodes: string[] = [];
 const quiet = createLogger({ logLevel: 'silent', logPretty: false });
 
-const opened: DirectLineLog[] = [];
+const opened: { close(): Promise<void> }[] = [];
+/** A bus of its own for each instance (closed after the logs). */
+function busOn(client: Redis | Cluster, prefix: string): EventBus {
+  const bus = new RedisEventBus(client, { prefix, ownsClient: true });
+  opened.push(bus);
+  return bus;
+}
 const implementations: Implementation[] = [
   {
     name: 'MemoryActivityLog',
     make(ttlMs = 60_000) {
-      const log = new MemoryActivityLog({ ttlMs });
-      opened.push(log);
+      const bus = new MemoryEventBus();
+      const log = new MemoryActivityLog({ ttlMs, bus });
+      opened.push(log, bus);
       return { log, twin: () => log };
     },
   },
@@ -39,8 +47,8 @@ const implementations: Implementation[] = [
     make(ttlMs = 60_000) {
       const prefix = uniquePrefix('dl');
       const open = () => {
-        const log = new RedisActivityLog(new Redis(testRedisUrl()), { prefix, ttlMs });
-        opened.push(log);
+        const log = new RedisActivityLog(new Redis(testRedisUrl()), { prefix, ttlMs, bus: busOn(new Redis(testRedisUrl()), prefix) });
+        opened.unshift(log);
         return log;
       };
       return { log: open(), twin: open };
@@ -54,8 +62,9 @@ const implementations: Implementation[] = [
     make(ttlMs = 60_000) {
       const prefix = uniquePrefix('dl');
       const open = () => {
-        const log = new RedisActivityLog(createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet), { prefix, ttlMs });
-        opened.push(log);
+        const cluster = () => createRedisClient({ redisUrl: undefined, redisClusterNodes: clusterNodes }, quiet);
+        const log = new RedisActivityLog(cluster(), { prefix, ttlMs, bus: busOn(cluster(), prefix) });
+        opened.unshift(log);
         return log;
       };
       return { log: open(), twin: open };
@@ -65,6 +74,7 @@ const implementations: Implementation[] = [
 
 let n = 0;
 const newId = () => `conv${Date.now().toString(36)}x${(n += 1)}`;
+const oneAMinute = { limit: 1, windowMs: 60_000 };
 const message = (text: string) => ({ type: 'message', text, from: { id: 'u1', name: 'U' } }) as const;
 
 async function eventually(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
@@ -138,16 +148,15 @@ for (const impl of implementations) {
       const other = newId();
       for (const c of [id, other]) {
         await log.createConversation({ conversationId: c, userId: 'u1', createdAt: 1 });
-        await log.append(c, message('my address is secret'));
-        await log.countPost(c, 1, 60_000);
+        expect((await log.appendPost(c, message('my address is secret'), oneAMinute)).appended).to.equal(true);
       }
       await twin().forget(id);
       expect(await log.getConversation(id)).to.equal(undefined);
       expect((await log.read(id, 0)).activities).to.deep.equal([]);
-      expect((await log.countPost(id, 1, 60_000)).allowed, 'a fresh rate window').to.equal(true);
-      // created again, it starts from nothing
+      // created again, it starts from nothing: numbering and a fresh rate window
       await log.createConversation({ conversationId: id, userId: 'u1', createdAt: 2 });
-      expect((await log.append(id, message('new'))).watermark).to.equal(1);
+      expect(await log.appendPost(id, message('new'), oneAMinute)).to.deep.equal({ appended: true, id: `${id}|0000001`, watermark: 1 });
+      expect((await log.appendPost(other, message('again'), oneAMinute)).appended, 'the other conversation\'s window is still full').to.equal(false);
       expect((await log.read(other, 0)).activities.map((a) => a.text)).to.deep.equal(['my address is secret']);
       await log.forget(newId());
     });
@@ -211,10 +220,15 @@ for (const impl of implementations) {
       const other = twin();
       const id = newId();
       await log.createConversation({ conversationId: id, userId: 'u1', createdAt: 1 });
-      let calls = 0;
-      const unsubscribe = await other.subscribe(id, () => (calls += 1));
+      const got: LoggedActivity[] = [];
+      const unsubscribe = await other.subscribe(id, (logged) => got.push(logged));
       await log.append(id, message('hello'));
-      await eventually(async () => calls === 1, 'one notification');
+      await log.appendPost(id, message('مرحبا'), oneAMinute);
+      await eventually(async () => got.length === 2, 'two notifications');
+      // each carries the activity as stored, so a listener needs no read
+      const stored = (await log.read(id, 0)).activities;
+      expect(got.map((g) => g.watermark)).to.deep.equal([1, 2]);
+      expect(got.map((g) => JSON.parse(g.json) as unknown)).to.deep.equal(stored);
       unsubscribe();
       const unrelated = newId();
       await log.createConversation({ conversationId: unrelated, userId: 'u1', createdAt: 1 });
@@ -223,29 +237,46 @@ for (const impl of implementations) {
       await log.append(id, message('nobody listens'));
       await log.append(unrelated, message('marker'));
       await eventually(async () => unrelatedCalls === 1, 'the marker notification');
-      expect(calls).to.equal(1);
+      expect(got).to.have.length(2);
       stop();
     });
 
-    it('counts posts per conversation, shared by every instance, and says when to retry', async () => {
+    it('counts posts per conversation, shared by every instance, appends only those within the limit, and says when to retry', async () => {
       const { log, twin } = impl.make();
       const other = twin();
       const a = newId();
       const b = newId();
-      expect((await log.countPost(a, 2, 60_000)).allowed).to.equal(true);
-      expect((await other.countPost(a, 2, 60_000)).allowed).to.equal(true);
-      const third = await log.countPost(a, 2, 60_000);
-      expect(third.allowed).to.equal(false);
-      expect(third.retryAfterMs).to.be.greaterThan(0).and.at.most(60_000);
-      expect((await log.countPost(b, 2, 60_000)).allowed).to.equal(true);
+      for (const c of [a, b]) await log.createConversation({ conversationId: c, userId: 'u1', createdAt: 1 });
+      const rate = { limit: 2, windowMs: 60_000 };
+      expect(await log.appendPost(a, message('one'), rate)).to.deep.equal({ appended: true, id: `${a}|0000001`, watermark: 1 });
+      expect((await other.appendPost(a, message('two'), rate)).appended).to.equal(true);
+      const third = await log.appendPost(a, message('three'), rate);
+      expect(third.appended).to.equal(false);
+      if (!third.appended) expect(third.retryAfterMs).to.be.greaterThan(0).and.at.most(60_000);
+      expect((await log.read(a, 0)).activities.map((x) => x.text)).to.deep.equal(['one', 'two']);
+      expect((await log.appendPost(b, message('b'), rate)).appended).to.equal(true);
+    });
+
+    it('refuses a post to a conversation that does not exist', async () => {
+      const { log } = impl.make();
+      let error: unknown;
+      try {
+        await log.appendPost(newId(), message('lost'), oneAMinute);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).to.be.instanceOf(UnknownConversationError);
     });
 
     it('opens a new window when the old one is over', async () => {
       const { log } = impl.make();
       const a = newId();
-      await log.countPost(a, 1, 100);
-      expect((await log.countPost(a, 1, 100)).allowed).to.equal(false);
-      await eventually(async () => (await log.countPost(a, 1, 100)).allowed, 'a new window');
+      await log.createConversation({ conversationId: a, userId: 'u1', createdAt: 1 });
+      const rate = { limit: 1, windowMs: 100 };
+      await log.appendPost(a, message('first'), rate);
+      expect((await log.appendPost(a, message('too soon'), rate)).appended).to.equal(false);
+      await eventually(async () => (await log.appendPost(a, message('later'), rate)).appended, 'a new window');
+      expect((await log.read(a, 0)).activities.map((x) => x.text)).to.deep.equal(['first', 'later']);
     });
   });
 }

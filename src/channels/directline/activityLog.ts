@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import type { EventBus } from '../../events';
 
 /** A conversation of the self-hosted Direct Line channel. */
 export interface ConversationRecord {
@@ -15,17 +16,61 @@ export interface ActivitySet {
   watermark: number;
 }
 
-/** The result of counting one post against a conversation's rate limit. */
-export interface RateCount {
-  allowed: boolean;
-  /** Milliseconds until the current window ends. */
-  retryAfterMs: number;
+/** A user's post: appended (with its id and watermark), or refused by the conversation's rate limit. */
+export type PostResult = { appended: true; id: string; watermark: number } | { appended: false; retryAfterMs: number };
+
+/** How many posts a conversation may have in one window. */
+export interface PostRate {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * What every instance is told when a conversation gets an activity: its watermark and the activity
+ * as stored (JSON text, with its id), serialised once when it was appended, so a WebSocket sends it
+ * on without reading the log and without serialising it again.
+ */
+export interface LoggedActivity {
+  watermark: number;
+  json: string;
+}
+
+/** The event-bus channel a conversation's new activities are announced on. */
+export function notifyChannel(conversationId: string): string {
+  return `dl:${conversationId}`;
+}
+
+/** A message from the bus as a LoggedActivity, or undefined when it is not one. */
+export function asLoggedActivity(message: unknown): LoggedActivity | undefined {
+  const m = message as Partial<LoggedActivity> | null;
+  return m && typeof m === 'object' && Number.isSafeInteger(m.watermark) && typeof m.json === 'string' ? (m as LoggedActivity) : undefined;
+}
+
+/**
+ * The stored text of an activity: its id first, then its other fields (`rest`, serialised without
+ * an id). Both logs store exactly this, and it is what LoggedActivity carries.
+ */
+export function storedJson(id: string, rest: string): string {
+  return `{"id":${JSON.stringify(id)}${storedTail(rest)}`;
+}
+
+/** What follows the id in the stored text (the Redis log's script appends it to the id it makes). */
+export function storedTail(rest: string): string {
+  return rest === '{}' ? '}' : `,${rest.slice(1)}`;
+}
+
+/** An activity serialised without its id (what storedJson() takes). */
+export function withoutId(activity: Partial<Activity>): string {
+  const rest: Partial<Activity> = { ...activity };
+  delete rest.id;
+  return JSON.stringify(rest);
 }
 
 /**
  * The Direct Line channel's shared state: conversations, their activity logs (kept for the
  * retention time after the last activity), per-conversation rate counters, and a notification when
- * a conversation gets a new activity, delivered to every instance.
+ * a conversation gets a new activity, delivered to every instance through the event bus
+ * (src/events) on `notifyChannel(conversationId)`, carrying the stored activity.
  */
 export interface DirectLineLog {
   readonly kind: 'memory' | 'redis';
@@ -34,9 +79,16 @@ export interface DirectLineLog {
   getConversation(conversationId: string): Promise<ConversationRecord | undefined>;
   /**
    * Appends an activity, giving it the id `<conversationId>|<seq>` (seq = its watermark, from 1);
-   * notifies the conversation's subscribers on every instance.
+   * notifies the conversation's subscribers on every instance. Throws UnknownConversationError
+   * when the conversation does not exist (no read needed first).
    */
   append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }>;
+  /**
+   * A user's post in one step: the conversation must exist (UnknownConversationError), the post is
+   * counted in the conversation's current window (refused posts count too), and appended as
+   * append() does when the count is within the limit.
+   */
+  appendPost(conversationId: string, activity: Partial<Activity>, rate: PostRate): Promise<PostResult>;
   /** Activities with a watermark above `after` (oldest first, at most `limit`). */
   read(conversationId: string, after: number, limit?: number): Promise<ActivitySet>;
   /**
@@ -49,10 +101,9 @@ export interface DirectLineLog {
    * counter ("delete my data" for the user's other conversations). It then no longer exists.
    */
   forget(conversationId: string): Promise<void>;
-  /** Calls `listener` whenever the conversation gets an activity (on any instance). */
-  subscribe(conversationId: string, listener: () => void): Promise<() => void>;
-  /** Counts one post in the conversation's current window of `windowMs`. */
-  countPost(conversationId: string, limit: number, windowMs: number): Promise<RateCount>;
+  /** Calls `listener` with each activity the conversation gets (on any instance). Resolves once subscribed. */
+  subscribe(conversationId: string, listener: (logged: LoggedActivity) => void): Promise<() => void>;
+  /** Closes the log's own connections (not the event bus, which belongs to whoever passed it). */
   close(): Promise<void>;
 }
 
@@ -69,4 +120,12 @@ export class UnknownConversationError extends Error {
 
 export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
+
+/** Subscribes `listener` to a conversation's notifications on `bus`, ignoring anything that is not one. */
+export function subscribeLogged(bus: EventBus, conversationId: string, listener: (logged: LoggedActivity) => void): Promise<() => void> {
+  return bus.subscribe(notifyChannel(conversationId), (message) => {
+    const logged = asLoggedActivity(message);
+    if (logged) listener(logged);
+  });
 }

@@ -1,7 +1,7 @@
 import type { Activity, ConversationAccount } from 'botbuilder';
-import type { DirectLineLog } from './activityLog';
+import { type DirectLineLog, UnknownConversationError } from './activityLog';
 import { CHANNEL_ID_DIRECTLINE, MAX_ACTIVITY_CHARS_DIRECTLINE, isValidConversationId } from './limits';
-import { DirectLineError } from './errors';
+import { DirectLineError, conversationNotFound } from './errors';
 
 /**
  * Puts an activity from the bot (a reply, or a proactive message) into the conversation's log, from
@@ -9,9 +9,7 @@ import { DirectLineError } from './errors';
  * connector client alike.
  */
 export async function logBotActivity(store: DirectLineLog, botId: string, conversationId: string, body: unknown, replyToId?: string): Promise<{ id: string }> {
-  if (!isValidConversationId(conversationId) || !(await store.getConversation(conversationId))) {
-    throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
-  }
+  if (!isValidConversationId(conversationId)) throw conversationNotFound();
   if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
     throw new DirectLineError(400, 'BadArgument', 'The body must be an activity with a "type".');
   }
@@ -28,5 +26,12 @@ export async function logBotActivity(store: DirectLineLog, botId: string, conver
     timestamp: new Date().toISOString() as unknown as Date,
     ...(replyToId ? { replyToId } : {}),
   };
-  return store.append(conversationId, activity);
+  // no read first: the append itself refuses a conversation that does not exist
+  try {
+    return await store.append(conversationId, activity);
+  } catch (err) {
+    if (err instanceof UnknownConversationError) throw conversationNotFound();
+    throw err;
+  }
 }
+

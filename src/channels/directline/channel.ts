@@ -3,10 +3,10 @@ import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, Conversat
 import { errorForLog, hashForLog, type Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import { withRequestLog } from '../../requestLog';
-import { type DirectLineLog, type ActivitySet } from './activityLog';
+import { type DirectLineLog, type ActivitySet, type PostResult, UnknownConversationError } from './activityLog';
 import type { SelfHostedConnector } from './connector';
 import { activityFieldProblem } from '../../server/activityShape';
-import { DirectLineError } from './errors';
+import { DirectLineError, conversationNotFound } from './errors';
 import { CHANNEL_ID_DIRECTLINE, MAX_ACTIVITY_CHARS_DIRECTLINE, isValidConversationId } from './limits';
 import { type DirectLineTokens, type TokenClaims } from './tokens';
 
@@ -37,6 +37,7 @@ function newId(bytes: number): string {
 }
 
 const isValidId = isValidConversationId;
+
 
 /**
  * The self-hosted Direct Line channel without HTTP: conversations, tokens, posting to the bot
@@ -69,9 +70,7 @@ export class DirectLineChannel {
 
   /** The conversation exists (404 otherwise) and the caller may use it (403 otherwise). */
   async authorize(caller: Caller, conversationId: string): Promise<void> {
-    if (!(await this.exists(conversationId))) {
-      throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
-    }
+    if (!(await this.exists(conversationId))) throw conversationNotFound();
     if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
       throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
     }
@@ -88,7 +87,7 @@ export class DirectLineChannel {
   /** A token for an existing conversation's user (for callers with the secret: never hand the secret back). */
   async tokenFor(conversationId: string): Promise<string> {
     const record = await this.deps.log.getConversation(conversationId);
-    if (!record) throw new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
+    if (!record) throw conversationNotFound();
     return this.deps.tokens.issue({ kind: 'user', conversationId, userId: record.userId });
   }
 
@@ -159,9 +158,16 @@ export class DirectLineChannel {
     return { conversationId, token, created, userId };
   }
 
-  /** Posts a user's activity: logged (the client sees its echo), then given to the bot. */
+  /**
+   * Posts a user's activity: logged (the client sees its echo), then given to the bot. Everything
+   * that needs no store is checked first; then one call of the log checks that the conversation
+   * exists, counts the post against the rate limit and appends it.
+   */
   async post(caller: Caller, conversationId: string, body: unknown, serviceUrl: string): Promise<{ id: string }> {
-    await this.authorize(caller, conversationId);
+    if (!isValidId(conversationId)) throw conversationNotFound();
+    if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
+      throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
+    }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new DirectLineError(400, 'BadArgument', 'The body must be a JSON activity.');
     }
@@ -171,10 +177,6 @@ export class DirectLineChannel {
     if (wrongType) throw new DirectLineError(400, 'BadArgument', wrongType);
     if (JSON.stringify(incoming).length > MAX_ACTIVITY_CHARS) {
       throw new DirectLineError(413, 'MessageSizeTooBig', `The activity is larger than ${MAX_ACTIVITY_CHARS} characters.`);
-    }
-    const rate = await this.deps.log.countPost(conversationId, this.deps.postsPerMinute, 60_000);
-    if (!rate.allowed) {
-      throw new DirectLineError(429, 'TooManyRequests', 'Too many messages in this conversation. Wait a moment.', Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
     }
     const givenFrom = (incoming.from ?? {}) as { id?: unknown };
     const userId = caller.kind === 'user' ? caller.claims.userId : typeof givenFrom.id === 'string' ? givenFrom.id : '';
@@ -192,9 +194,18 @@ export class DirectLineChannel {
       conversation: { id: conversationId } as ConversationAccount,
       timestamp: new Date().toISOString() as unknown as Date,
     };
-    const { id } = await this.deps.log.append(conversationId, logged);
-    await this.runTurn({ ...logged, id }, conversationId, serviceUrl);
-    return { id };
+    let result: PostResult;
+    try {
+      result = await this.deps.log.appendPost(conversationId, logged, { limit: this.deps.postsPerMinute, windowMs: 60_000 });
+    } catch (err) {
+      if (err instanceof UnknownConversationError) throw conversationNotFound();
+      throw err;
+    }
+    if (!result.appended) {
+      throw new DirectLineError(429, 'TooManyRequests', 'Too many messages in this conversation. Wait a moment.', Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+    }
+    await this.runTurn({ ...logged, id: result.id }, conversationId, serviceUrl);
+    return { id: result.id };
   }
 
   /** The activities after `watermark`, with the new watermark as Direct Line's string. */

@@ -8,6 +8,11 @@ export class DirectLineError extends Error {
   }
 }
 
+/** The conversation does not exist (never started, expired or forgotten). */
+export function conversationNotFound(): DirectLineError {
+  return new DirectLineError(404, 'ConversationNotFound', 'There is no such conversation (it may have expired).');
+}
+
 export function sendError(res: Response, status: number, code: string, message: string, retryAfterSeconds?: number): void {
   if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
   res.status(status);

@@ -10,6 +10,7 @@ import type { ClientLimits } from '../../rateLimit/clientLimits';
 import type { UpgradeRoutes } from '../../server/guard';
 import type { ErasureHook } from '../../erasure/registry';
 import type { DirectLineLog } from './activityLog';
+import type { EventBus } from '../../events';
 import { CHANNEL_ID_DIRECTLINE, isValidConversationId } from './limits';
 import { DirectLineChannel } from './channel';
 import { CONNECTOR_PATH, SelfHostedConnector } from './connector';
@@ -43,21 +44,25 @@ export interface DirectLine {
   close(): Promise<void>;
 }
 
-export function createDirectLineLog(config: Config, log: Logger): DirectLineLog {
+/** The log on Redis when the service uses Redis, else in memory; its notifications go on `bus`. */
+export function createDirectLineLog(config: Config, log: Logger, bus: EventBus): DirectLineLog {
   const ttlMs = config.stateTtlSeconds * 1000;
-  if (!usesRedis(config)) return new MemoryActivityLog({ ttlMs });
-  return new RedisActivityLog(createRedisClient(config, log), { prefix: config.redisKeyPrefix, ttlMs });
+  if (!usesRedis(config)) return new MemoryActivityLog({ ttlMs, bus });
+  return new RedisActivityLog(createRedisClient(config, log), { prefix: config.redisKeyPrefix, ttlMs, bus });
 }
 
-/** The self-hosted Direct Line channel's parts that exist before the adapter (see registerDirectLine). */
-export function createDirectLine(config: Config, logger: Logger): DirectLine {
+/**
+ * The self-hosted Direct Line channel's parts that exist before the adapter (see registerDirectLine).
+ * `bus` is the service's event bus (closed by its owner, after this channel).
+ */
+export function createDirectLine(config: Config, logger: Logger, bus: EventBus): DirectLine {
   let secret = config.directLine.tokenSecret;
   if (!secret) {
     secret = randomTokenSecret();
     logger.warn('DIRECTLINE_TOKEN_SECRET is not set: signing web chat tokens with a random secret for this process only (tokens die with a restart; several instances would not accept each other\'s tokens)');
   }
   const tokens = new DirectLineTokens(secret);
-  const store = createDirectLineLog(config, logger);
+  const store = createDirectLineLog(config, logger, bus);
   const botId = config.microsoftApp.appId ?? 'bot';
   const connector = new SelfHostedConnector(tokens, {
     serviceUrl: config.directLine.serviceUrl,

@@ -1,11 +1,25 @@
-import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
-import { type ActivitySet, type ConversationRecord, type DirectLineLog, type RateCount, READ_LIMIT, UnknownConversationError, activityId } from './activityLog';
+import type { EventBus } from '../../events';
+import {
+  type ActivitySet,
+  type ConversationRecord,
+  type DirectLineLog,
+  type LoggedActivity,
+  type PostRate,
+  type PostResult,
+  READ_LIMIT,
+  UnknownConversationError,
+  activityId,
+  notifyChannel,
+  storedJson,
+  subscribeLogged,
+  withoutId,
+} from './activityLog';
 
 interface Entry {
   record: ConversationRecord;
-  /** The activities kept, the first of them with watermark `erased + 1`. */
-  activities: Partial<Activity>[];
+  /** The activities kept (their stored text), the first of them with watermark `erased + 1`. */
+  activities: string[];
   /** How many activities were erased before the kept ones. */
   erased: number;
   expiresAt: number;
@@ -16,11 +30,9 @@ export class MemoryActivityLog implements DirectLineLog {
   readonly kind = 'memory' as const;
   private readonly conversations = new Map<string, Entry>();
   private readonly rates = new Map<string, { count: number; resetAt: number }>();
-  private readonly events = new EventEmitter();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly options: { ttlMs: number; now?: () => number }) {
-    this.events.setMaxListeners(0);
+  constructor(private readonly options: { ttlMs: number; bus: EventBus; now?: () => number }) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -52,11 +64,31 @@ export class MemoryActivityLog implements DirectLineLog {
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }> {
     const entry = this.live(conversationId);
     if (!entry) throw new UnknownConversationError(conversationId);
+    return this.store(conversationId, entry, activity);
+  }
+
+  async appendPost(conversationId: string, activity: Partial<Activity>, rate: PostRate): Promise<PostResult> {
+    const entry = this.live(conversationId);
+    if (!entry) throw new UnknownConversationError(conversationId);
+    const now = this.now();
+    let counter = this.rates.get(conversationId);
+    if (!counter || counter.resetAt <= now) {
+      counter = { count: 0, resetAt: now + rate.windowMs };
+      this.rates.set(conversationId, counter);
+    }
+    counter.count += 1;
+    if (counter.count > Math.max(1, rate.limit)) return { appended: false, retryAfterMs: counter.resetAt - now };
+    return { appended: true, ...this.store(conversationId, entry, activity) };
+  }
+
+  private store(conversationId: string, entry: Entry, activity: Partial<Activity>): { id: string; watermark: number } {
     const watermark = entry.erased + entry.activities.length + 1;
     const id = activityId(conversationId, watermark);
-    entry.activities.push(JSON.parse(JSON.stringify({ ...activity, id })) as Partial<Activity>);
+    const json = storedJson(id, withoutId(activity));
+    entry.activities.push(json);
     entry.expiresAt = this.now() + this.options.ttlMs;
-    this.events.emit(conversationId);
+    const logged: LoggedActivity = { watermark, json };
+    this.options.bus.publish(notifyChannel(conversationId), logged).catch(() => undefined);
     return { id, watermark };
   }
 
@@ -64,7 +96,7 @@ export class MemoryActivityLog implements DirectLineLog {
     const entry = this.live(conversationId);
     if (!entry) return { activities: [], watermark: after };
     const from = Math.max(0, after - entry.erased);
-    const activities = entry.activities.slice(from, from + limit).map((a) => JSON.parse(JSON.stringify(a)) as Partial<Activity>);
+    const activities = entry.activities.slice(from, from + limit).map((json) => JSON.parse(json) as Partial<Activity>);
     return { activities, watermark: activities.length > 0 ? entry.erased + from + activities.length : Math.max(0, after) };
   }
 
@@ -80,20 +112,8 @@ export class MemoryActivityLog implements DirectLineLog {
     this.rates.delete(conversationId);
   }
 
-  async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
-    this.events.on(conversationId, listener);
-    return () => this.events.off(conversationId, listener);
-  }
-
-  async countPost(conversationId: string, limit: number, windowMs: number): Promise<RateCount> {
-    const now = this.now();
-    let rate = this.rates.get(conversationId);
-    if (!rate || rate.resetAt <= now) {
-      rate = { count: 0, resetAt: now + windowMs };
-      this.rates.set(conversationId, rate);
-    }
-    rate.count += 1;
-    return { allowed: rate.count <= limit, retryAfterMs: rate.resetAt - now };
+  subscribe(conversationId: string, listener: (logged: LoggedActivity) => void): Promise<() => void> {
+    return subscribeLogged(this.options.bus, conversationId, listener);
   }
 
   private sweep(): void {
@@ -104,6 +124,5 @@ export class MemoryActivityLog implements DirectLineLog {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    this.events.removeAllListeners();
   }
 }

@@ -1,48 +1,59 @@
 import type { Activity } from 'botbuilder';
-import { type RedisClient, duplicateClient } from '../../infra/redis';
-import { type ActivitySet, type ConversationRecord, type DirectLineLog, type RateCount, READ_LIMIT, UnknownConversationError } from './activityLog';
+import type { RedisClient } from '../../infra/redis';
+import type { EventBus } from '../../events';
+import {
+  type ActivitySet,
+  type ConversationRecord,
+  type DirectLineLog,
+  type LoggedActivity,
+  type PostRate,
+  type PostResult,
+  READ_LIMIT,
+  UnknownConversationError,
+  activityId,
+  notifyChannel,
+  storedTail,
+  subscribeLogged,
+  withoutId,
+} from './activityLog';
 
 /**
- * Appends one activity atomically: numbers it, stores it, restarts the retention time and tells
- * every instance. KEYS: seq, log, conversation. ARGV: activity JSON without id, conversation id,
- * ttl ms, notification channel. Returns the watermark, or 0 when the conversation does not exist.
+ * Appends one activity atomically, for a user's post after counting it: checks that the
+ * conversation exists, counts the post in its rate window (when ARGV[4] > 0), numbers the
+ * activity, stores it and restarts the retention time. One script, one round trip.
+ * KEYS: conversation, seq, log, rate. ARGV: what follows the id in the stored text (storedTail),
+ * conversation id, ttl ms, rate limit (0: not counted), rate window ms.
+ * Returns {watermark}, {0} when the conversation does not exist, {-1, ms left} when over the limit.
  */
 const APPEND = `
-if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
-local n = redis.call('INCR', KEYS[1])
-local id = ARGV[2] .. '|' .. string.format('%07d', n)
-redis.call('ZADD', KEYS[2], n, '{"id":"' .. id .. '",' .. string.sub(ARGV[1], 2))
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local limit = tonumber(ARGV[4])
+if limit > 0 then
+  local count = redis.call('INCR', KEYS[4])
+  if count == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[5]) end
+  if count > limit then return {-1, redis.call('PTTL', KEYS[4])} end
+end
+local n = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], n, '{"id":"' .. ARGV[2] .. '|' .. string.format('%07d', n) .. '"' .. ARGV[1])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-redis.call('PUBLISH', ARGV[4], n)
-return n`;
-
-/** Counts a post in a fixed window. KEYS: counter. ARGV: window ms. Returns {count, ms left}. */
-const COUNT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+return {n}`;
 
 interface ScriptedRedis {
-  tibDlAppend(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  tibDlCount(numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
+  tibDlAppend(numKeys: number, ...args: (string | number)[]): Promise<[number, number?]>;
 }
 
 /**
  * The Direct Line log in Redis, so any instance serves any conversation. Keys are
- * `<prefix>dl:{<conversationId>}:<part>` (one hash slot per conversation); new activities are
- * announced on the channel `<prefix>dl:{<conversationId>}:new`. Works on a Redis Cluster as on one
- * Redis: every script touches one conversation's keys (one slot), and the notification is classic
- * pub/sub, which a Cluster delivers to subscribers on any node.
+ * `<prefix>dl:{<conversationId>}:<part>` (one hash slot per conversation), so every script touches
+ * one slot and works on a Redis Cluster as on one Redis. New activities are announced on the
+ * event bus (which works on both too).
  */
 export class RedisActivityLog implements DirectLineLog {
   readonly kind = 'redis' as const;
   private readonly client: RedisClient & ScriptedRedis;
-  private subscriber: RedisClient | undefined;
-  private readonly listeners = new Map<string, Set<() => void>>();
 
-  constructor(client: RedisClient, private readonly options: { prefix: string; ttlMs: number }) {
+  constructor(client: RedisClient, private readonly options: { prefix: string; ttlMs: number; bus: EventBus }) {
     client.defineCommand('tibDlAppend', { lua: APPEND });
-    client.defineCommand('tibDlCount', { lua: COUNT });
     this.client = client as RedisClient & ScriptedRedis;
   }
 
@@ -61,24 +72,37 @@ export class RedisActivityLog implements DirectLineLog {
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }> {
-    const rest: Partial<Activity> = { ...activity };
-    delete rest.id;
-    const json = JSON.stringify(rest);
-    const body = json === '{}' ? '{"type":"message"}' : json;
-    const watermark = Number(
-      await this.client.tibDlAppend(
-        3,
-        this.key(conversationId, 'seq'),
-        this.key(conversationId, 'log'),
-        this.key(conversationId, 'conv'),
-        body,
-        conversationId,
-        this.options.ttlMs,
-        this.key(conversationId, 'new'),
-      ),
+    const result = await this.store(conversationId, activity, undefined);
+    if (!result.appended) throw new Error('append: refused by a rate limit it does not count');
+    return { id: result.id, watermark: result.watermark };
+  }
+
+  appendPost(conversationId: string, activity: Partial<Activity>, rate: PostRate): Promise<PostResult> {
+    return this.store(conversationId, activity, rate);
+  }
+
+  /** Runs the append script, then announces the stored activity (the text the script stored). */
+  private async store(conversationId: string, activity: Partial<Activity>, rate: PostRate | undefined): Promise<PostResult> {
+    const tail = storedTail(withoutId(activity));
+    const [watermark, ttl] = await this.client.tibDlAppend(
+      4,
+      this.key(conversationId, 'conv'),
+      this.key(conversationId, 'seq'),
+      this.key(conversationId, 'log'),
+      this.key(conversationId, 'rate'),
+      tail,
+      conversationId,
+      this.options.ttlMs,
+      rate ? Math.max(1, rate.limit) : 0,
+      rate?.windowMs ?? 0,
     );
     if (watermark === 0) throw new UnknownConversationError(conversationId);
-    return { id: `${conversationId}|${String(watermark).padStart(7, '0')}`, watermark };
+    if (watermark < 0) return { appended: false, retryAfterMs: Math.max(0, Number(ttl)) };
+    const id = activityId(conversationId, watermark);
+    const logged: LoggedActivity = { watermark, json: `{"id":${JSON.stringify(id)}${tail}` };
+    // Not awaited: the activity is stored; a lost notification is noticed at the next one (a gap in the watermarks).
+    this.options.bus.publish(notifyChannel(conversationId), logged).catch(() => undefined);
+    return { appended: true, id, watermark };
   }
 
   async read(conversationId: string, after: number, limit = READ_LIMIT): Promise<ActivitySet> {
@@ -101,41 +125,11 @@ export class RedisActivityLog implements DirectLineLog {
     await this.client.del(...['conv', 'seq', 'log', 'rate'].map((part) => this.key(conversationId, part)));
   }
 
-  async subscribe(conversationId: string, listener: () => void): Promise<() => void> {
-    const channel = this.key(conversationId, 'new');
-    if (!this.subscriber) {
-      this.subscriber = duplicateClient(this.client);
-      this.subscriber.on('error', () => undefined); // the main client reports outages
-      this.subscriber.on('message', (ch: string) => {
-        for (const l of this.listeners.get(ch) ?? []) l();
-      });
-    }
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
-      await this.subscriber.subscribe(channel);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(channel);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) {
-        this.listeners.delete(channel);
-        this.subscriber?.unsubscribe(channel).catch(() => undefined);
-      }
-    };
-  }
-
-  async countPost(conversationId: string, limit: number, windowMs: number): Promise<RateCount> {
-    const [count, ttl] = await this.client.tibDlCount(1, this.key(conversationId, 'rate'), windowMs);
-    return { allowed: Number(count) <= limit, retryAfterMs: Math.max(0, Number(ttl)) };
+  subscribe(conversationId: string, listener: (logged: LoggedActivity) => void): Promise<() => void> {
+    return subscribeLogged(this.options.bus, conversationId, listener);
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
-    if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../log';
 import type { UpgradeRoutes } from '../../server/guard';
 import type { DirectLineChannel } from './channel';
+import type { LoggedActivity } from './activityLog';
 
 const STREAM = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
 /** An empty frame now and then keeps proxies from closing a quiet socket (as Azure does). */
@@ -19,14 +20,26 @@ export function streamUrl(req: IncomingMessage, conversationId: string, token: s
   return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
 }
 
+/** A WebSocket frame with one activity (an ActivitySet), from its stored text: no serialising per socket. */
+export function frameOf(logged: LoggedActivity): string {
+  return `{"activities":[${logged.json}],"watermark":"${logged.watermark}"}`;
+}
+
 /**
  * The Direct Line stream: `GET /v3/directline/conversations/{id}/stream?t=<token>[&watermark=n]`
- * upgraded to a WebSocket. It sends every activity after the watermark as an ActivitySet, then
- * each new one as it is logged on any instance (the log's notification).
+ * upgraded to a WebSocket. It sends every activity after the watermark as an ActivitySet (read
+ * from the log), then each new one as the log's notification brings it from any instance: the
+ * notification carries the stored activity, so a socket reads the log again only when it sees a
+ * gap (a notification lost, or one arriving while the backlog is read).
  */
 export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel, log: Logger): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
+  // one timer for every socket, not one each
+  const keepAlive = setInterval(() => {
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send('');
+  }, KEEP_ALIVE_MS);
+  keepAlive.unref();
 
   // Behind the server's upgrade guard: a refusal thrown here is answered with its status and the socket closed.
   upgrades.add(STREAM, async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -47,14 +60,15 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
 
   async function serve(ws: WebSocket, conversationId: string, from: number): Promise<void> {
     let watermark = from;
-    let pumping = false;
+    let reading = false;
     let again = false;
-    const pump = async (): Promise<void> => {
-      if (pumping) {
+    /** Sends what the log holds after the watermark (the backlog, or after a gap). */
+    const catchUp = async (): Promise<void> => {
+      if (reading) {
         again = true;
         return;
       }
-      pumping = true;
+      reading = true;
       try {
         do {
           again = false;
@@ -68,23 +82,29 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
       } catch (err) {
         log.warn({ err: { message: (err as Error).message } }, 'direct line stream could not read the log');
       } finally {
-        pumping = false;
+        reading = false;
       }
     };
-    const unsubscribe = await channel.log.subscribe(conversationId, () => void pump());
-    const keepAlive = setInterval(() => ws.readyState === ws.OPEN && ws.send(''), KEEP_ALIVE_MS);
+    const onActivity = (logged: LoggedActivity): void => {
+      if (ws.readyState !== ws.OPEN || logged.watermark <= watermark) return; // sent already
+      if (reading || logged.watermark !== watermark + 1) return void catchUp();
+      watermark = logged.watermark;
+      ws.send(frameOf(logged));
+    };
+    const unsubscribe = await channel.log.subscribe(conversationId, onActivity);
     ws.on('message', () => undefined); // the client's pings
     ws.on('error', () => undefined);
     ws.on('close', () => {
-      clearInterval(keepAlive);
       unsubscribe();
       sockets.delete(ws);
     });
-    await pump();
+    if (ws.readyState !== ws.OPEN) unsubscribe(); // closed while subscribing
+    else await catchUp();
   }
 
   return {
     close: () => {
+      clearInterval(keepAlive);
       for (const ws of sockets) ws.terminate();
       wss.close();
     },
