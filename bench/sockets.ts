@@ -4,11 +4,15 @@
  * on that conversation's WebSocket; and the server's memory per open WebSocket.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import Redis from 'ioredis';
 import WebSocket from 'ws';
 import type { Target } from './target';
 
 const CONCURRENCY = Number(process.env.BENCH_SOCKET_CONCURRENCY ?? 10);
 const POSTS = Number(process.env.BENCH_SOCKET_POSTS ?? 600);
+/** Posts made one at a time with Redis MONITOR on, after the timed ones (MONITOR slows Redis, so never while timing). */
+const MONITORED_POSTS = 20;
 
 interface Conversation {
   id: string;
@@ -19,6 +23,8 @@ interface Conversation {
   /** Resolves the post waiting for the bot's next activity. */
   waiting?: (at: number) => void;
   turns: number;
+  /** Activities the socket has been sent. */
+  seen: number;
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -32,7 +38,7 @@ async function startConversation(url: string, n: number): Promise<Conversation> 
   const started = await json<{ conversationId: string; token: string; streamUrl: string }>(
     await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ locale: 'da' }) }),
   );
-  return { id: started.conversationId, token: started.token, streamUrl: started.streamUrl, userId, turns: 0 };
+  return { id: started.conversationId, token: started.token, streamUrl: started.streamUrl, userId, turns: 0, seen: 0 };
 }
 
 function openSocket(c: Conversation): Promise<void> {
@@ -44,6 +50,7 @@ function openSocket(c: Conversation): Promise<void> {
     ws.on('message', (data: Buffer) => {
       if (data.length === 0) return;
       const set = JSON.parse(data.toString('utf8')) as { activities?: { from?: { id?: string } }[] };
+      c.seen += set.activities?.length ?? 0;
       if (!c.waiting || !set.activities?.some((a) => a.from?.id !== c.userId)) return;
       const done = c.waiting;
       c.waiting = undefined;
@@ -81,11 +88,69 @@ export interface SocketResult {
   rssPerSocket: number;
   heapPerSocket: number;
   rssPerConversationAndSocket: number;
+  /** Per post (the user's activity and the bot's replies): commands sent to Redis by the Direct Line log (keys dl:{…}, bus channel ev:dl:…). */
+  directLineCommandsPerPost: number;
+  /** Per post: every command sent to Redis (the bot's turn state included). */
+  allCommandsPerPost: number;
+  /** Per post: every command Redis executed, those inside scripts included. */
+  executedPerPost: number;
+  /** Activities (echo + replies) per post in the monitored posts. */
+  activitiesPerPost: number;
+  /** The 1-minute load average before and after the timed posts. */
+  load: [number, number];
 }
 
 const ANSWERS = ['1', '2', '1', 'menu', '1', 'menu', '2', 'menu'];
 
-export async function socketBench(target: Target, sockets: number): Promise<SocketResult> {
+/** Posts one message and waits for the bot's reply on the conversation's socket: when the POST was answered, and when the reply arrived (NaN: never). */
+async function postAndWait(url: string, c: Conversation): Promise<{ ok: boolean; answeredAt: number; at: number }> {
+  const text = ANSWERS[c.turns++ % ANSWERS.length];
+  const reply = new Promise<number>((resolve) => (c.waiting = resolve));
+  const res = await fetch(`${url}/v3/directline/conversations/${encodeURIComponent(c.id)}/activities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', from: { id: c.userId }, text, locale: 'da' }),
+  });
+  await res.text();
+  const answeredAt = performance.now();
+  if (!res.ok) {
+    c.waiting = undefined;
+    return { ok: false, answeredAt, at: NaN };
+  }
+  const at = await Promise.race([reply, new Promise<number>((r) => setTimeout(() => r(NaN), 10_000))]);
+  if (Number.isNaN(at)) c.waiting = undefined;
+  return { ok: true, answeredAt, at };
+}
+
+/** Redis commands per post, read with MONITOR over a few posts made one after the other. */
+async function commandsPerPost(url: string, redisUrl: string, conversations: Conversation[]): Promise<Pick<SocketResult, 'directLineCommandsPerPost' | 'allCommandsPerPost' | 'executedPerPost' | 'activitiesPerPost'>> {
+  const redis = new Redis(redisUrl);
+  const monitor = await redis.monitor();
+  let directLine = 0;
+  let sent = 0;
+  let executed = 0;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    executed++;
+    if (source === 'lua') return;
+    sent++;
+    if (args.some((a) => a.includes('dl:{') || a.includes('ev:dl:'))) directLine++;
+  });
+  const counted = new Set<string>();
+  let activities = 0;
+  for (const c of conversations.slice(0, MONITORED_POSTS)) {
+    const before = c.seen;
+    await postAndWait(url, c);
+    counted.add(c.id);
+    await new Promise((r) => setTimeout(r, 50)); // the turn's last replies
+    activities += c.seen - before;
+  }
+  monitor.disconnect();
+  redis.disconnect();
+  const n = Math.min(MONITORED_POSTS, conversations.length);
+  return { directLineCommandsPerPost: directLine / n, allCommandsPerPost: sent / n, executedPerPost: executed / n, activitiesPerPost: activities / n };
+}
+
+export async function socketBench(target: Target, sockets: number, redisUrl?: string): Promise<SocketResult> {
   const ns = Array.from({ length: sockets }, (_, i) => i);
   const baseRss = rss(target.pid);
   const conversations: Conversation[] = [];
@@ -110,30 +175,17 @@ export async function socketBench(target: Target, sockets: number): Promise<Sock
       if (i >= POSTS) return;
       const c = conversations[(i * 7919) % conversations.length];
       if (c.waiting) continue;
-      const text = ANSWERS[c.turns++ % ANSWERS.length];
       const started = performance.now();
-      const reply = new Promise<number>((resolve) => (c.waiting = resolve));
-      const res = await fetch(`${target.url}/v3/directline/conversations/${encodeURIComponent(c.id)}/activities`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', from: { id: c.userId }, text, locale: 'da' }),
-      });
-      await res.text();
-      postLatencies.push(performance.now() - started);
-      if (process.env.BENCH_DEBUG && performance.now() - started > 50) process.stderr.write(`slow post #${i} "${text}" turn ${c.turns}: ${(performance.now() - started).toFixed(0)} ms\n`);
-      if (!res.ok) {
-        errors++;
-        c.waiting = undefined;
-        continue;
-      }
-      const at = await Promise.race([reply, new Promise<number>((r) => setTimeout(() => r(NaN), 10_000))]);
-      if (Number.isNaN(at)) {
-        errors++;
-        c.waiting = undefined;
-      } else latencies.push(at - started);
+      const { ok, answeredAt, at } = await postAndWait(target.url, c);
+      postLatencies.push(answeredAt - started);
+      if (!ok || Number.isNaN(at)) errors++;
+      else latencies.push(at - started);
     }
   };
+  const loadBefore = loadavg()[0];
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const load: [number, number] = [loadBefore, loadavg()[0]];
+  const commands = redisUrl ? await commandsPerPost(target.url, redisUrl, conversations) : { directLineCommandsPerPost: NaN, allCommandsPerPost: NaN, executedPerPost: NaN, activitiesPerPost: NaN };
   for (const c of conversations) c.socket?.close();
   latencies.sort((a, b) => a - b);
   postLatencies.sort((a, b) => a - b);
@@ -150,5 +202,7 @@ export async function socketBench(target: Target, sockets: number): Promise<Sock
     rssPerSocket: (rssAfter - rssBefore) / sockets,
     heapPerSocket: (heapAfter - heapBefore) / sockets,
     rssPerConversationAndSocket: (rssAfter - baseRss) / sockets,
+    ...commands,
+    load,
   };
 }
