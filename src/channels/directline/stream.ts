@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../log';
 import type { UpgradeRoutes } from '../../server/guard';
 import type { DirectLineChannel } from './channel';
-import type { LoggedActivity } from './activityLog';
+import { ConversationFeed } from './feed';
 
 const STREAM = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
 /** An empty frame now and then keeps proxies from closing a quiet socket (as Azure does). */
@@ -20,17 +20,11 @@ export function streamUrl(req: IncomingMessage, conversationId: string, token: s
   return `${secure ? 'wss' : 'ws'}://${host}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
 }
 
-/** A WebSocket frame with one activity (an ActivitySet), from its stored text: no serialising per socket. */
-export function frameOf(logged: LoggedActivity): string {
-  return `{"activities":[${logged.json}],"watermark":"${logged.watermark}"}`;
-}
-
 /**
  * The Direct Line stream: `GET /v3/directline/conversations/{id}/stream?t=<token>[&watermark=n]`
  * upgraded to a WebSocket. It sends every activity after the watermark as an ActivitySet (read
  * from the log), then each new one as the log's notification brings it from any instance: the
- * notification carries the stored activity, so a socket reads the log again only when it sees a
- * gap (a notification lost, or one arriving while the backlog is read).
+ * notification carries the stored activity, so a socket reads the log again only on a gap (feed.ts).
  */
 export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel, log: Logger): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -59,39 +53,13 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
   });
 
   async function serve(ws: WebSocket, conversationId: string, from: number): Promise<void> {
-    let watermark = from;
-    let reading = false;
-    let again = false;
-    /** Sends what the log holds after the watermark (the backlog, or after a gap). */
-    const catchUp = async (): Promise<void> => {
-      if (reading) {
-        again = true;
-        return;
-      }
-      reading = true;
-      try {
-        do {
-          again = false;
-          const set = await channel.activities(conversationId, watermark);
-          if (set.activities.length > 0 && ws.readyState === ws.OPEN) {
-            watermark = Number(set.watermark);
-            ws.send(JSON.stringify(set));
-            again = true; // there may be more than one read's worth
-          }
-        } while (again && ws.readyState === ws.OPEN);
-      } catch (err) {
-        log.warn({ err: { message: (err as Error).message } }, 'direct line stream could not read the log');
-      } finally {
-        reading = false;
-      }
-    };
-    const onActivity = (logged: LoggedActivity): void => {
-      if (ws.readyState !== ws.OPEN || logged.watermark <= watermark) return; // sent already
-      if (reading || logged.watermark !== watermark + 1) return void catchUp();
-      watermark = logged.watermark;
-      ws.send(frameOf(logged));
-    };
-    const unsubscribe = await channel.log.subscribe(conversationId, onActivity);
+    const feed = new ConversationFeed(from, {
+      read: (after) => channel.activities(conversationId, after),
+      send: (frame) => ws.send(frame),
+      isOpen: () => ws.readyState === ws.OPEN,
+      onReadError: (err) => log.warn({ err: { message: (err as Error).message } }, 'direct line stream could not read the log'),
+    });
+    const unsubscribe = await channel.log.subscribe(conversationId, (logged) => feed.notify(logged));
     ws.on('message', () => undefined); // the client's pings
     ws.on('error', () => undefined);
     ws.on('close', () => {
@@ -99,7 +67,7 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
       sockets.delete(ws);
     });
     if (ws.readyState !== ws.OPEN) unsubscribe(); // closed while subscribing
-    else await catchUp();
+    else await feed.catchUp();
   }
 
   return {

@@ -28,7 +28,12 @@ export function randomTokenSecret(): string {
  * instance that shares the secret accepts every other instance's tokens; nothing is stored.
  */
 export class DirectLineTokens {
-  constructor(private readonly secret: string, private readonly now: () => number = Date.now) {}
+  /** The secret's digest for isSecret(), made once (every request is checked against it). */
+  private readonly secretDigest: Buffer;
+
+  constructor(private readonly secret: string, private readonly now: () => number = Date.now) {
+    this.secretDigest = compareDigest(secret);
+  }
 
   issue(claims: Omit<TokenClaims, 'exp'>, ttlSeconds = TOKEN_TTL_SECONDS): string {
     const exp = Math.floor(this.now() / 1000) + ttlSeconds;
@@ -71,14 +76,17 @@ export class DirectLineTokens {
   /** True when `value` is the server's secret itself (server-side callers of tokens/generate). */
   isSecret(value: string | undefined): boolean {
     if (!value) return false;
-    const a = createHmac('sha256', 'compare').update(value).digest();
-    const b = createHmac('sha256', 'compare').update(this.secret).digest();
-    return timingSafeEqual(a, b);
+    return timingSafeEqual(compareDigest(value), this.secretDigest);
   }
 
   private sign(body: string): string {
     return createHmac('sha256', this.secret).update(`${VERSION}.${body}`).digest('base64url');
   }
+}
+
+/** A fixed-length digest, so values of any length compare in constant time. */
+function compareDigest(value: string): Buffer {
+  return createHmac('sha256', 'compare').update(value).digest();
 }
 
 /** The token in an `Authorization: Bearer …` header, if any. */
