@@ -6,7 +6,10 @@
  */
 export interface EventBus {
   readonly kind: 'memory' | 'redis';
-  /** Sends `message` to every current subscriber of `channel`, on every instance. */
+  /**
+   * Sends `message` to every current subscriber of `channel`, on every instance, once each. Those on
+   * this instance have it by the time the returned promise resolves (never during the call itself).
+   */
   publish(channel: string, message: unknown): Promise<void>;
   /** Calls `listener` for each message on `channel` until the returned function is called. Resolves once subscribed. */
   subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void>;

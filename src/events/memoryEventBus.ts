@@ -1,6 +1,6 @@
 import { dispatch, type EventBus } from './eventBus';
 
-/** The event bus inside one process (no Redis): delivery on the next tick, like a network hop. */
+/** The event bus inside one process (no Redis): delivered once the publisher's synchronous code is done (a microtask), never during publish(). */
 export class MemoryEventBus implements EventBus {
   readonly kind = 'memory' as const;
   private readonly channels = new Map<string, Set<(message: unknown) => void>>();
@@ -8,7 +8,7 @@ export class MemoryEventBus implements EventBus {
   async publish(channel: string, message: unknown): Promise<void> {
     const copy = JSON.parse(JSON.stringify(message ?? null)) as unknown;
     const listeners = this.channels.get(channel);
-    if (listeners && listeners.size > 0) setImmediate(() => dispatch(this.channels.get(channel), copy));
+    if (listeners && listeners.size > 0) queueMicrotask(() => dispatch(this.channels.get(channel), copy));
   }
 
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { type RedisClient as Redis, duplicateClient } from '../infra/redis';
 import { dispatch, type EventBus } from './eventBus';
@@ -7,11 +8,17 @@ import { dispatch, type EventBus } from './eventBus';
  * subscribing uses one extra connection per process (a subscribed connection can do nothing else),
  * opened on the first subscription. On a Redis Cluster, PUBLISH reaches every node's subscribers,
  * so the bus works there unchanged.
+ *
+ * Subscribers on the publishing instance get the message at once, without the round trip through
+ * Redis (a Direct Line reply reaches a socket on the same instance one hop sooner); each message
+ * on Redis is `<origin> <JSON>`, and an instance skips the ones it sent itself.
  */
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
   private subscriber: Redis | undefined;
   private readonly channels = new Map<string, Set<(message: unknown) => void>>();
+  /** This instance's mark on what it publishes. */
+  private readonly origin = randomBytes(9).toString('base64url');
 
   constructor(private readonly client: Redis, private readonly options: { prefix: string; ownsClient?: boolean }) {}
 
@@ -20,7 +27,13 @@ export class RedisEventBus implements EventBus {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher().publish(this.name(channel), JSON.stringify(message ?? null));
+    const name = this.name(channel);
+    const json = JSON.stringify(message ?? null);
+    if (this.channels.has(name)) {
+      const copy = JSON.parse(json) as unknown;
+      queueMicrotask(() => dispatch(this.channels.get(name), copy));
+    }
+    await this.publisher().publish(name, `${this.origin} ${json}`);
   }
 
   /**
@@ -41,9 +54,11 @@ export class RedisEventBus implements EventBus {
       this.subscriber = duplicateClient(this.client);
       this.subscriber.on('error', () => undefined); // the main client reports outages
       this.subscriber.on('message', (ch: string, raw: string) => {
+        const space = raw.indexOf(' ');
+        if (space < 0 || raw.slice(0, space) === this.origin) return; // not ours, or sent by this instance (delivered already)
         let message: unknown;
         try {
-          message = JSON.parse(raw);
+          message = JSON.parse(raw.slice(space + 1));
         } catch {
           return; // not ours
         }

@@ -131,6 +131,21 @@ for (const impl of implementations) {
       await until(() => got.length === 1, 'the second listener got it');
     });
 
+    it('delivers to subscribers on the publishing instance once, by the time publish resolves (no round trip through Redis)', async () => {
+      const { a, b } = impl.make();
+      const onA: unknown[] = [];
+      const onB: unknown[] = [];
+      await a.subscribe('local', (m) => onA.push(m));
+      await b.subscribe('local', (m) => onB.push(m));
+      const published = a.publish('local', { n: 1 });
+      expect(onA, 'not during the call').to.deep.equal([]);
+      await published;
+      expect(onA).to.deep.equal([{ n: 1 }]);
+      await until(() => onB.length === 1, 'the other instance got it');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(onA, 'once').to.have.length(1);
+    });
+
     it('publishing with no subscriber is fine', async () => {
       const { a } = impl.make();
       await a.publish('nobody', { x: 1 });
