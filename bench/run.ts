@@ -380,9 +380,9 @@ async function socketsSection(): Promise<void> {
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(`| ${r.sockets} | ${r.posts} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} (goal ≤ 50: ${goal(r.p99 <= 50)}) | ${r.max.toFixed(1)} | ${r.postP50.toFixed(1)} / ${r.postP99.toFixed(1)} | ${r.errors} | ${kb(r.rssPerSocket)} (goal ≤ 30 KB: ${goal(r.rssPerSocket <= 30_000)}) | ${kb(r.heapPerSocket)} | ${kb(r.rssPerConversationAndSocket)} |`);
     console.log('\nRedis commands per post (MONITOR, posts one at a time after the timed ones; a post is the user\'s activity and the bot\'s replies):\n');
-    console.log('| activities per post | Direct Line log (sent) | all sent (the turn\'s state too) | all executed (inside scripts too) | load average (1 min) before → after the timed posts |');
-    console.log('|---:|---:|---:|---:|---|');
-    console.log(`| ${r.activitiesPerPost.toFixed(1)} | ${r.directLineCommandsPerPost.toFixed(1)} | ${r.allCommandsPerPost.toFixed(1)} | ${r.executedPerPost.toFixed(1)} | ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)} |`);
+    console.log('| activities per post | Direct Line log (sent) | all sent (the turn\'s state too) | all executed (inside scripts too) | server CPU per post | load average (1 min) before → after the timed posts |');
+    console.log('|---:|---:|---:|---:|---:|---|');
+    console.log(`| ${r.activitiesPerPost.toFixed(1)} | ${r.directLineCommandsPerPost.toFixed(1)} | ${r.allCommandsPerPost.toFixed(1)} | ${r.executedPerPost.toFixed(1)} | ${r.cpuMsPerPost.toFixed(2)} ms | ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)} |`);
   } finally {
     await target.stop();
     await redisServer.stop();

@@ -69,6 +69,12 @@ function rss(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
+/** CPU time the server process has used (user + system), in ms (from /proc; USER_HZ 100). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function heapUsed(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const match = /^nodejs_heap_size_used_bytes (\S+)/m.exec(text);
@@ -96,6 +102,8 @@ export interface SocketResult {
   executedPerPost: number;
   /** Activities (echo + replies) per post in the monitored posts. */
   activitiesPerPost: number;
+  /** The server's CPU time per timed post (its turn, the echo and the replies, the sockets). */
+  cpuMsPerPost: number;
   /** The 1-minute load average before and after the timed posts. */
   load: [number, number];
 }
@@ -183,8 +191,10 @@ export async function socketBench(target: Target, sockets: number, redisUrl?: st
     }
   };
   const loadBefore = loadavg()[0];
+  const cpuBefore = cpuMs(target.pid);
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const load: [number, number] = [loadBefore, loadavg()[0]];
+  const cpuMsPerPost = (cpuMs(target.pid) - cpuBefore) / Math.max(1, latencies.length + errors);
   const commands = redisUrl ? await commandsPerPost(target.url, redisUrl, conversations) : { directLineCommandsPerPost: NaN, allCommandsPerPost: NaN, executedPerPost: NaN, activitiesPerPost: NaN };
   for (const c of conversations) c.socket?.close();
   latencies.sort((a, b) => a - b);
@@ -203,6 +213,7 @@ export async function socketBench(target: Target, sockets: number, redisUrl?: st
     heapPerSocket: (heapAfter - heapBefore) / sockets,
     rssPerConversationAndSocket: (rssAfter - baseRss) / sockets,
     ...commands,
+    cpuMsPerPost,
     load,
   };
 }

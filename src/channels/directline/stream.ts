@@ -9,6 +9,38 @@ import { ConversationFeed } from './feed';
 const STREAM = /^\/v3\/directline\/conversations\/([^/?]+)\/stream(?:\?|$)/;
 /** An empty frame now and then keeps proxies from closing a quiet socket (as Azure does). */
 const KEEP_ALIVE_MS = 20_000;
+/** The keep-alive round is spread over this many ticks, so 1,000 sockets never get their frames in one burst. */
+const KEEP_ALIVE_TICKS = 20;
+
+/**
+ * One timer for every socket's keep-alive: the sockets are dealt into buckets, and each tick
+ * (KEEP_ALIVE_MS / KEEP_ALIVE_TICKS) sends the empty frame to one bucket's sockets.
+ */
+export class KeepAlive {
+  private readonly buckets: Set<WebSocket>[] = Array.from({ length: KEEP_ALIVE_TICKS }, () => new Set());
+  private readonly timer: NodeJS.Timeout;
+  private tick = 0;
+  private dealt = 0;
+
+  constructor(everyMs = KEEP_ALIVE_MS) {
+    this.timer = setInterval(() => {
+      this.tick = (this.tick + 1) % KEEP_ALIVE_TICKS;
+      for (const ws of this.buckets[this.tick]) if (ws.readyState === ws.OPEN) ws.send('');
+    }, everyMs / KEEP_ALIVE_TICKS);
+    this.timer.unref();
+  }
+
+  add(ws: WebSocket): void {
+    this.dealt = (this.dealt + 1) % KEEP_ALIVE_TICKS;
+    const bucket = this.buckets[this.dealt];
+    bucket.add(ws);
+    ws.once('close', () => bucket.delete(ws));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
 
 /** The WebSocket URL a client streams a conversation from (`ws:` or `wss:` as the request came). */
 export function streamUrl(req: IncomingMessage, conversationId: string, token: string, watermark?: number): string {
@@ -29,11 +61,7 @@ export function streamUrl(req: IncomingMessage, conversationId: string, token: s
 export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel, log: Logger): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
-  // one timer for every socket, not one each
-  const keepAlive = setInterval(() => {
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send('');
-  }, KEEP_ALIVE_MS);
-  keepAlive.unref();
+  const keepAlive = new KeepAlive();
 
   // Behind the server's upgrade guard: a refusal thrown here is answered with its status and the socket closed.
   upgrades.add(STREAM, async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -44,6 +72,7 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
     await channel.authorize(caller, conversationId);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      keepAlive.add(ws);
       serve(ws, conversationId, Number(/^\d{1,12}$/.test(query.get('watermark') ?? '') ? query.get('watermark') : 0)).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message } }, 'direct line stream failed');
         sockets.delete(ws);
@@ -72,7 +101,7 @@ export function attachStream(upgrades: UpgradeRoutes, channel: DirectLineChannel
 
   return {
     close: () => {
-      clearInterval(keepAlive);
+      keepAlive.stop();
       for (const ws of sockets) ws.terminate();
       wss.close();
     },
