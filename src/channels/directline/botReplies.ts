@@ -34,4 +34,3 @@ export async function logBotActivity(store: DirectLineLog, botId: string, conver
     throw err;
   }
 }
-

@@ -38,6 +38,12 @@ function newId(bytes: number): string {
 
 const isValidId = isValidConversationId;
 
+/** A user token is good for its own conversation only (403 otherwise). */
+function checkScope(caller: Caller, conversationId: string): void {
+  if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
+    throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
+  }
+}
 
 /**
  * The self-hosted Direct Line channel without HTTP: conversations, tokens, posting to the bot
@@ -71,9 +77,7 @@ export class DirectLineChannel {
   /** The conversation exists (404 otherwise) and the caller may use it (403 otherwise). */
   async authorize(caller: Caller, conversationId: string): Promise<void> {
     if (!(await this.exists(conversationId))) throw conversationNotFound();
-    if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
-      throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
-    }
+    checkScope(caller, conversationId);
   }
 
   /** A token for a new conversation (not started yet: the client starts it). */
@@ -165,9 +169,7 @@ export class DirectLineChannel {
    */
   async post(caller: Caller, conversationId: string, body: unknown, serviceUrl: string): Promise<{ id: string }> {
     if (!isValidId(conversationId)) throw conversationNotFound();
-    if (caller.kind === 'user' && caller.claims.conversationId !== conversationId) {
-      throw new DirectLineError(403, 'WrongConversation', 'The token belongs to another conversation.');
-    }
+    checkScope(caller, conversationId);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new DirectLineError(400, 'BadArgument', 'The body must be a JSON activity.');
     }
