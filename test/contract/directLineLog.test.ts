@@ -184,6 +184,14 @@ for (const impl of implementations) {
       expect(stored.suggestedActions?.actions[0].title).to.equal('دانمارکی');
     });
 
+    it('stores an activity with no field but its id as just that, the same in every log', async () => {
+      const { log } = impl.make();
+      const id = newId();
+      await log.createConversation({ conversationId: id, userId: 'u1', createdAt: 1 });
+      await log.append(id, {});
+      expect((await log.read(id, 0)).activities).to.deep.equal([{ id: `${id}|0000001` }]);
+    });
+
     it('refuses to append to a conversation that does not exist', async () => {
       const { log } = impl.make();
       let error: unknown;

@@ -47,19 +47,20 @@ export function asLoggedActivity(message: unknown): LoggedActivity | undefined {
 }
 
 /**
- * The stored text of an activity: its id first, then its other fields (`rest`, serialised without
- * an id). Both logs store exactly this, and it is what LoggedActivity carries.
+ * The stored text of an activity: its id first, then `tail` (storedTail() of its other fields).
+ * Both logs store exactly this (the Redis log's script puts it together the same way), and it is
+ * what LoggedActivity carries.
  */
-export function storedJson(id: string, rest: string): string {
-  return `{"id":${JSON.stringify(id)}${storedTail(rest)}`;
+export function storedJson(id: string, tail: string): string {
+  return `{"id":${JSON.stringify(id)}${tail}`;
 }
 
-/** What follows the id in the stored text (the Redis log's script appends it to the id it makes). */
+/** What follows the id in the stored text, from the activity's fields serialised without an id. */
 export function storedTail(rest: string): string {
   return rest === '{}' ? '}' : `,${rest.slice(1)}`;
 }
 
-/** An activity serialised without its id (what storedJson() takes). */
+/** An activity serialised without its id (what storedTail() takes). */
 export function withoutId(activity: Partial<Activity>): string {
   const rest: Partial<Activity> = { ...activity };
   delete rest.id;

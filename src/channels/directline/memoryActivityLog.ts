@@ -12,6 +12,7 @@ import {
   activityId,
   notifyChannel,
   storedJson,
+  storedTail,
   subscribeLogged,
   withoutId,
 } from './activityLog';
@@ -84,7 +85,7 @@ export class MemoryActivityLog implements DirectLineLog {
   private store(conversationId: string, entry: Entry, activity: Partial<Activity>): { id: string; watermark: number } {
     const watermark = entry.erased + entry.activities.length + 1;
     const id = activityId(conversationId, watermark);
-    const json = storedJson(id, withoutId(activity));
+    const json = storedJson(id, storedTail(withoutId(activity)));
     entry.activities.push(json);
     entry.expiresAt = this.now() + this.options.ttlMs;
     const logged: LoggedActivity = { watermark, json };

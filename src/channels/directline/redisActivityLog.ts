@@ -12,6 +12,7 @@ import {
   UnknownConversationError,
   activityId,
   notifyChannel,
+  storedJson,
   storedTail,
   subscribeLogged,
   withoutId,
@@ -72,19 +73,23 @@ export class RedisActivityLog implements DirectLineLog {
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<{ id: string; watermark: number }> {
-    const result = await this.store(conversationId, activity, undefined);
-    if (!result.appended) throw new Error('append: refused by a rate limit it does not count');
-    return { id: result.id, watermark: result.watermark };
+    const { tail, result } = await this.run(conversationId, activity, undefined);
+    if (result[0] === 0) throw new UnknownConversationError(conversationId);
+    return this.announce(conversationId, result[0], tail);
   }
 
-  appendPost(conversationId: string, activity: Partial<Activity>, rate: PostRate): Promise<PostResult> {
-    return this.store(conversationId, activity, rate);
+  async appendPost(conversationId: string, activity: Partial<Activity>, rate: PostRate): Promise<PostResult> {
+    const { tail, result } = await this.run(conversationId, activity, rate);
+    const [watermark, ttl] = result;
+    if (watermark === 0) throw new UnknownConversationError(conversationId);
+    if (watermark < 0) return { appended: false, retryAfterMs: Math.max(0, Number(ttl)) };
+    return { appended: true, ...this.announce(conversationId, watermark, tail) };
   }
 
-  /** Runs the append script, then announces the stored activity (the text the script stored). */
-  private async store(conversationId: string, activity: Partial<Activity>, rate: PostRate | undefined): Promise<PostResult> {
+  /** Runs the append script (a rate limit given: counting the post first). */
+  private async run(conversationId: string, activity: Partial<Activity>, rate: PostRate | undefined): Promise<{ tail: string; result: [number, number?] }> {
     const tail = storedTail(withoutId(activity));
-    const [watermark, ttl] = await this.client.tibDlAppend(
+    const result = await this.client.tibDlAppend(
       4,
       this.key(conversationId, 'conv'),
       this.key(conversationId, 'seq'),
@@ -96,13 +101,16 @@ export class RedisActivityLog implements DirectLineLog {
       rate ? Math.max(1, rate.limit) : 0,
       rate?.windowMs ?? 0,
     );
-    if (watermark === 0) throw new UnknownConversationError(conversationId);
-    if (watermark < 0) return { appended: false, retryAfterMs: Math.max(0, Number(ttl)) };
+    return { tail, result };
+  }
+
+  /** Tells every instance about the stored activity (the text the script stored). */
+  private announce(conversationId: string, watermark: number, tail: string): { id: string; watermark: number } {
     const id = activityId(conversationId, watermark);
-    const logged: LoggedActivity = { watermark, json: `{"id":${JSON.stringify(id)}${tail}` };
+    const logged: LoggedActivity = { watermark, json: storedJson(id, tail) };
     // Not awaited: the activity is stored; a lost notification is noticed at the next one (a gap in the watermarks).
     this.options.bus.publish(notifyChannel(conversationId), logged).catch(() => undefined);
-    return { appended: true, id, watermark };
+    return { id, watermark };
   }
 
   async read(conversationId: string, after: number, limit = READ_LIMIT): Promise<ActivitySet> {
