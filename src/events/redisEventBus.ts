@@ -3,6 +3,10 @@ import { Cluster } from 'ioredis';
 import { type RedisClient as Redis, duplicateClient } from '../infra/redis';
 import { dispatch, type EventBus } from './eventBus';
 
+/** An instance's mark on its messages: this many base64url characters, then a space (JSON never starts so). */
+const ORIGIN_CHARS = 12;
+const ORIGIN_MARK = new RegExp(`^[A-Za-z0-9_-]{${ORIGIN_CHARS}} `);
+
 /**
  * The event bus on Redis pub/sub: `<prefix>ev:<channel>`. Publishing uses the shared client;
  * subscribing uses one extra connection per process (a subscribed connection can do nothing else),
@@ -11,14 +15,15 @@ import { dispatch, type EventBus } from './eventBus';
  *
  * Subscribers on the publishing instance get the message at once, without the round trip through
  * Redis (a Direct Line reply reaches a socket on the same instance one hop sooner); each message
- * on Redis is `<origin> <JSON>`, and an instance skips the ones it sent itself.
+ * on Redis is `<origin> <JSON>`, and an instance skips the ones it sent itself. A plain JSON
+ * message (an instance of the version before, during a rolling deploy) is still delivered.
  */
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
   private subscriber: Redis | undefined;
   private readonly channels = new Map<string, Set<(message: unknown) => void>>();
   /** This instance's mark on what it publishes. */
-  private readonly origin = randomBytes(9).toString('base64url');
+  private readonly origin = randomBytes((ORIGIN_CHARS * 3) / 4).toString('base64url');
 
   constructor(private readonly client: Redis, private readonly options: { prefix: string; ownsClient?: boolean }) {}
 
@@ -54,11 +59,11 @@ export class RedisEventBus implements EventBus {
       this.subscriber = duplicateClient(this.client);
       this.subscriber.on('error', () => undefined); // the main client reports outages
       this.subscriber.on('message', (ch: string, raw: string) => {
-        const space = raw.indexOf(' ');
-        if (space < 0 || raw.slice(0, space) === this.origin) return; // not ours, or sent by this instance (delivered already)
+        const marked = ORIGIN_MARK.test(raw);
+        if (marked && raw.startsWith(this.origin)) return; // sent by this instance, delivered already
         let message: unknown;
         try {
-          message = JSON.parse(raw.slice(space + 1));
+          message = JSON.parse(marked ? raw.slice(ORIGIN_CHARS + 1) : raw);
         } catch {
           return; // not ours
         }

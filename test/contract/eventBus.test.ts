@@ -152,3 +152,22 @@ for (const impl of implementations) {
     });
   });
 }
+
+describe('RedisEventBus on the wire', () => {
+  it('still delivers a plain JSON message (what an instance of the version before sends, during a rolling deploy)', async () => {
+    const prefix = uniquePrefix('evwire');
+    const bus = new RedisEventBus(new Redis(testRedisUrl()), { prefix, ownsClient: true });
+    const raw = new Redis(testRedisUrl());
+    try {
+      const got: unknown[] = [];
+      await bus.subscribe('handoff', (m) => got.push(m));
+      await raw.publish(`${prefix}ev:handoff`, JSON.stringify({ type: 'queued', conversationId: 'c1' }));
+      await raw.publish(`${prefix}ev:handoff`, 'not json');
+      await until(() => got.length === 1, 'the plain message');
+      expect(got).to.deep.equal([{ type: 'queued', conversationId: 'c1' }]);
+    } finally {
+      raw.disconnect();
+      await bus.close();
+    }
+  });
+});
