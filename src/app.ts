@@ -17,6 +17,7 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
+import { createTeamsCaseworkers } from './channels/teams/caseworker';
 import { createHandoff, type Handoff } from './handoff/compose';
 import { menuWord } from './handoff/router';
 import { ErasureRegistry, eraseOtherConversationsState } from './erasure/registry';
@@ -117,6 +118,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       continueConversation: (reference, logic) => adapter.continueConversationAsync(config.microsoftApp.appId ?? '', reference, logic),
     },
   });
+  // New handoffs as cards in the caseworkers' Teams channel, claimed and answered there.
+  const teamsCaseworkers = createTeamsCaseworkers({ config, log, metrics, i18n, handoff, continueConversation: (appId, reference, logic) => adapter.continueConversationAsync(appId, reference, logic) });
   const directLine = createDirectLine(config, log);
   const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
   // "delete my data": every part that keeps something about a user registers what to erase
@@ -152,7 +155,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     safetyChecks: bot.safetyChecks,
     localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
-    channelMiddleware: [sms.turns],
+    channelMiddleware: [sms.turns, teamsCaseworkers],
     handoff: handoff.middleware,
   });
   adapter.use(rememberConversations(userConversations));
@@ -182,6 +185,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     erasure,
     server: http.server,
     listen: async () => {
+      await teamsCaseworkers.start();
       // Warm first, then listen: no request (readiness probe included) reaches a cold process.
       if (config.warmUpTurns > 0) {
         try {
@@ -209,6 +213,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
         for (const channel of channels) await channel.close();
         await sms.close();
+        await teamsCaseworkers.close();
         await handoff.close();
         await limiter.close();
         await store.close();

@@ -33,6 +33,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly teamsConnectorRetries = new Counter({
+    name: 'teams_connector_retries_total',
+    help: 'Bot Connector calls to the caseworkers\' Teams channel tried again after a transient failure (429, 5xx), by operation (post, update, relay) and status.',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly teamsConnectorFailures = new Counter({
+    name: 'teams_connector_failures_total',
+    help: 'Bot Connector calls to the caseworkers\' Teams channel that failed after every retry, by operation.',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
   readonly lockWaits = new Counter({
     name: 'bot_turn_lock_waits_total',
     help: 'Times a turn found its conversation busy with another turn and waited.',

@@ -1,0 +1,45 @@
+import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { i18n } from 'i18next';
+import type { Config } from '../../../config';
+import type { Handoff } from '../../../handoff/compose';
+import { createRedisClient, usesRedis } from '../../../infra/redis';
+import type { Logger } from '../../../log';
+import type { Metrics } from '../../../metrics';
+import { MemoryExpiringKeys, RedisExpiringKeys } from '../../sms/expiringKeys';
+import { TeamsCaseworkerChannel } from './caseworkerChannel';
+
+export { TeamsCaseworkerChannel } from './caseworkerChannel';
+
+export interface TeamsCaseworkerParts {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  i18n: i18n;
+  handoff: Handoff;
+  /** The adapter's proactive entry point (bound late: the adapter is built after this). */
+  continueConversation(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+/** The caseworkers' Teams channel, its small state in Redis (`<prefix>teams:…`) or in memory. */
+export function createTeamsCaseworkers(parts: TeamsCaseworkerParts): TeamsCaseworkerChannel {
+  const { config, handoff } = parts;
+  const keys = usesRedis(config) ? new RedisExpiringKeys(createRedisClient(config, parts.log), `${config.redisKeyPrefix}teams:`) : new MemoryExpiringKeys();
+  return new TeamsCaseworkerChannel({
+    keys,
+    store: handoff.store,
+    service: handoff.service,
+    transcript: handoff.transcript,
+    accounts: handoff.accounts,
+    bus: handoff.bus,
+    i18n: parts.i18n,
+    lng: config.defaultLocale,
+    publicUrl: config.handoff.publicUrl,
+    configuredChannel: config.teams.caseworkerChannel,
+    appId: config.microsoftApp.appId ?? '',
+    continueConversation: parts.continueConversation,
+    retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, retries: parts.metrics.teamsConnectorRetries },
+    failures: parts.metrics.teamsConnectorFailures,
+    ttlMs: config.stateTtlSeconds * 1000,
+    log: parts.log,
+  });
+}
