@@ -17,7 +17,7 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
-import { createTeamsCaseworkers } from './channels/teams/caseworker';
+import { createTeamsCaseworkers, type TeamsCaseworkerChannel } from './channels/teams/caseworker';
 import { createHandoff, type Handoff } from './handoff/compose';
 import { menuWord } from './handoff/router';
 import { ErasureRegistry, eraseOtherConversationsState } from './erasure/registry';
@@ -39,6 +39,8 @@ export interface App {
   server: Server;
   /** Caseworkers taking over: queue, transcript, console. */
   handoff: Handoff;
+  /** The caseworkers' Teams channel (cards, claims and replies from Teams). */
+  teamsCaseworkers: TeamsCaseworkerChannel;
   /** "Delete my data": the parts' erasure hooks (the handoff registers its own). */
   erasure: ErasureRegistry;
   /** Listens on config.port (0: a free port); resolves with the port. */
@@ -182,6 +184,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     adapter,
     bot,
     handoff,
+    teamsCaseworkers,
     erasure,
     server: http.server,
     listen: async () => {

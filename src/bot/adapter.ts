@@ -73,7 +73,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     MicrosoftAppType: app.appType,
     MicrosoftAppTenantId: app.tenantId,
   });
-  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth, undefined, deps.ownConnector));
+  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth, undefined, deps.ownConnector, (status) => metrics.connectorTransientResponses.inc({ status: String(status) })));
   adapter.use(
     new TurnSerializer(deps.store, {
       lockTtlMs: config.turnLockTtlMs,

@@ -8,9 +8,9 @@ import type { TranscriptStore } from '../../../handoff/transcript';
 import { skipTranscript } from '../../../handoff/transcriptRecorder';
 import type { HandoffRecord, HandoffStore } from '../../../handoff/types';
 import type { Accounts } from '../../../handoff/console/accounts';
+import type { ConnectorClient } from 'botframework-connector';
 import type { ExpiringKeys } from '../../sms/expiringKeys';
 import { type AdaptiveCard, goneCard, handoffCard, VERB } from './handoffCard';
-import { type RetryOptions, withConnectorRetry } from './connectorRetry';
 
 /** Where the caseworkers' channel is, captured when the app is installed in their team. */
 export interface TeamReference {
@@ -54,7 +54,6 @@ export interface TeamsCaseworkerDeps {
   configuredChannel: string | undefined;
   appId: string;
   continueConversation(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
-  retry: RetryOptions;
   failures?: { inc(labels: { operation: string }): void };
   /** How long a card's bookkeeping is kept (the conversation state's retention). */
   ttlMs: number;
@@ -290,8 +289,7 @@ export class TeamsCaseworkerChannel implements Middleware {
     let activityId = '';
     try {
       await this.call('post', target, team.channelId, async (ctx) => {
-        const sent = await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(this.card(record))] });
-        activityId = sent?.id ?? '';
+        activityId = await this.sendToConversation(ctx, team.channelId, { type: 'message', attachments: [CardFactory.adaptiveCard(this.card(record))] });
       });
     } catch (err) {
       // Not posted after the retries: the next event of this handoff may try again.
@@ -311,12 +309,31 @@ export class TeamsCaseworkerChannel implements Middleware {
     const entries = (await this.deps.transcript.read(record.conversationId)).filter((e) => e.from === 'user' && e.at > since);
     const thread = `${posted.channelId};messageid=${posted.activityId}`;
     for (const entry of entries) {
-      await this.call('relay', posted, thread, (ctx) => ctx.sendActivity({ type: 'message', text: `${this.t('user_says')}: ${entry.text}`, textFormat: 'plain' }).then(() => undefined));
+      await this.call('relay', posted, thread, (ctx) => this.sendToConversation(ctx, thread, { type: 'message', text: `${this.t('user_says')}: ${entry.text}`, textFormat: 'plain' }));
       posted.relayedUntil = entry.at;
     }
   }
 
-  /** A proactive turn in the channel (or a thread of it), retried on 429 and 5xx. */
+  /**
+   * A new message in a channel (a new thread) or in a thread: the Connector's sendToConversation.
+   * The turn's sendActivity would answer the proactive turn's own activity (replyToActivity) instead.
+   */
+  private async sendToConversation(context: TurnContext, conversationId: string, activity: Partial<Activity>): Promise<string> {
+    const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+    const sent = await client.conversations.sendToConversation(conversationId, {
+      ...activity,
+      channelId: 'msteams',
+      from: context.activity.recipient,
+      conversation: { ...context.activity.conversation, id: conversationId },
+    } as Activity);
+    return sent.id ?? '';
+  }
+
+  /**
+   * A proactive turn in the channel (or a thread of it). The Bot Connector client retries 429 and
+   * 5xx itself (waiting Retry-After; see bot_connector_transient_responses_total); what still
+   * fails is counted here.
+   */
   private async call(operation: string, where: Pick<PostedCard, 'serviceUrl' | 'tenantId' | 'bot'>, conversationId: string, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
@@ -325,7 +342,7 @@ export class TeamsCaseworkerChannel implements Middleware {
       conversation: { id: conversationId, isGroup: true, conversationType: 'channel', name: '', ...(where.tenantId ? { tenantId: where.tenantId } : {}) },
     };
     try {
-      await withConnectorRetry(operation, () => this.deps.continueConversation(this.deps.appId, reference, async (ctx) => void (await logic(ctx))), this.deps.retry);
+      await this.deps.continueConversation(this.deps.appId, reference, async (ctx) => void (await logic(ctx)));
     } catch (err) {
       this.deps.failures?.inc({ operation });
       throw err;

@@ -37,7 +37,6 @@ export function createTeamsCaseworkers(parts: TeamsCaseworkerParts): TeamsCasewo
     configuredChannel: config.teams.caseworkerChannel,
     appId: config.microsoftApp.appId ?? '',
     continueConversation: parts.continueConversation,
-    retry: { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, retries: parts.metrics.teamsConnectorRetries },
     failures: parts.metrics.teamsConnectorFailures,
     ttlMs: config.stateTtlSeconds * 1000,
     log: parts.log,

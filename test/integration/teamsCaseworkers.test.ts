@@ -1,0 +1,220 @@
+import { expect } from 'chai';
+import type { Activity } from 'botbuilder';
+import type { App } from '../../src/app';
+import { startApp } from '../support/botServer';
+import { type ConnectorCall, FakeConnector } from '../support/fakeConnector';
+import { DirectLineUser } from '../support/handoffClients';
+import { testRedisUrl } from '../support/hooks';
+import { uniquePrefix } from '../support/testKeys';
+
+/**
+ * Caseworkers in Teams, through the real service: two instances on one Redis, a web chat user
+ * (self-hosted Direct Line) asking for a person, and Teams-shaped activities (installation in a
+ * team, invoke adaptiveCard/action, replies in a card's thread) posted to /api/messages, with the
+ * bot's Bot Connector calls captured by a local stand-in at the activities' serviceUrl.
+ */
+const SECRET = 'teams-caseworker-test-direct-line-secret-0123';
+const PUBLIC_URL = 'https://bot.example.test';
+const TENANT = '3f0c8a51-0000-4b1e-9d7a-00000000aaaa';
+const TEAM = '19:caseworkers-general@thread.tacv2';
+const AAD = { anna: '6b8c2f0e-1111-4a4a-9c9c-00000000000a', bo: '6b8c2f0e-1111-4a4a-9c9c-00000000000b', stranger: '6b8c2f0e-1111-4a4a-9c9c-00000000000f' };
+const node = (a: { channelData?: unknown }) => (a.channelData as { node?: string } | undefined)?.node;
+
+interface CardJson {
+  version: string;
+  body: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+  actions: { type: string; verb?: string; url?: string; data?: { conversationId?: string } }[];
+}
+const cardOf = (activity: Partial<Activity>): CardJson | undefined => activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as CardJson | undefined;
+const textOf = (card: CardJson) => JSON.stringify(card.body);
+const path = (c: ConnectorCall) => decodeURIComponent(c.path);
+
+describe('Caseworkers in Teams: handoff cards in the team channel, claimed and answered from Teams (two instances, one Redis)', function () {
+  this.timeout(60_000);
+  let a: App;
+  let b: App;
+  let urlA: string;
+  let urlB: string;
+  const connector = new FakeConnector();
+  let counter = 0;
+
+  before(async () => {
+    await connector.start();
+    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('teamscw'), DIRECTLINE_TOKEN_SECRET: SECRET, PUBLIC_URL };
+    ({ app: a, url: urlA } = await startApp(env));
+    ({ app: b, url: urlB } = await startApp(env));
+    await a.handoff.accounts.linkTeams('anna', AAD.anna);
+    await a.handoff.accounts.linkTeams('bo', AAD.bo);
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await connector.stop();
+  });
+
+  /** An activity as Teams posts it from the caseworkers' team. */
+  function fromTeam(fields: Partial<Activity> & { aad?: string }): Partial<Activity> {
+    counter += 1;
+    const { aad, ...rest } = fields;
+    return {
+      type: 'message',
+      id: `1733140000${String(counter).padStart(3, '0')}`,
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      timestamp: new Date(),
+      locale: 'da-DK',
+      conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'],
+      from: { id: `29:${aad ?? 'someone'}`, name: 'Caseworker', aadObjectId: aad },
+      recipient: { id: '28:bot-app-id', name: 'Ny i Tønder' },
+      channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Integration' }, channel: { id: TEAM, name: 'General' } },
+      ...rest,
+    };
+  }
+
+  async function post(url: string, activity: Partial<Activity>): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** Clicks a card's Action.Execute as Teams does: an invoke adaptiveCard/action in the card's thread. */
+  async function clickCard(url: string, aad: string, verb: string, conversationId: string, cardId: string): Promise<{ status: number; card: CardJson; type: string }> {
+    const res = await post(
+      url,
+      fromTeam({
+        aad,
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: cardId,
+        conversation: { id: `${TEAM};messageid=${cardId}`, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'],
+        value: { action: { type: 'Action.Execute', id: verb, verb, data: { conversationId } }, trigger: 'manual' },
+      }),
+    );
+    const body = res.body as { statusCode: number; type: string; value: CardJson };
+    return { status: res.status, card: body.value, type: body.type };
+  }
+
+  async function install(): Promise<void> {
+    const res = await post(urlB, fromTeam({ type: 'installationUpdate', action: 'add' }));
+    expect(res.status).to.be.oneOf([200, 201, 202]);
+  }
+
+  /** A web chat user on instance A who asks for a person; resolves with the card posted to the channel. */
+  async function queuedUser(): Promise<{ user: DirectLineUser; card: ConnectorCall; cardId: string }> {
+    const user = new DirectLineUser(urlA);
+    await user.start();
+    await user.say('English');
+    await user.until((x) => node(x) === 'welcome.group', 'the welcome asks who the user is');
+    await user.say('talk to a person');
+    await user.until((x) => node(x) === 'handoff.queued', 'queued');
+    const card = await connector.until((c) => c.status === 200 && c.method === 'POST' && path(c) === `/v3/conversations/${TEAM}/activities` && cardOf(c.activity)?.actions.some((x) => x.data?.conversationId === user.conversationId) === true, 'the handoff card in the channel');
+    return { user, card, cardId: card.responseId! };
+  }
+
+  it('captures the team channel when the app is installed in a team', async () => {
+    await install();
+    const team = await a.teamsCaseworkers.team();
+    expect(team).to.include({ serviceUrl: connector.url, teamId: TEAM, channelId: TEAM, tenantId: TENANT });
+    expect(team?.bot.id).to.equal('28:bot-app-id');
+    expect(connector.calls.filter((c) => path(c).includes(TEAM)), 'installing says nothing in the channel').to.deep.equal([]);
+  });
+
+  it('posts a web chat user\'s handoff ONCE across two instances, as an Adaptive Card 1.5 with "Assign to me" and "Open in console"', async () => {
+    await install();
+    const { user, card } = await queuedUser();
+    await new Promise((r) => setTimeout(r, 500));
+    const posts = connector.calls.filter((c) => c.method === 'POST' && path(c) === `/v3/conversations/${TEAM}/activities` && cardOf(c.activity)?.actions.some((x) => x.data?.conversationId === user.conversationId));
+    expect(posts, 'one card, whichever instance won').to.have.length(1);
+    const json = cardOf(card.activity)!;
+    expect(json.version).to.equal('1.5');
+    expect(json.actions.find((x) => x.type === 'Action.Execute')).to.include({ verb: 'handoff.claim' });
+    expect(json.actions.find((x) => x.type === 'Action.OpenUrl')?.url).to.equal(`${PUBLIC_URL}/console#conversation=${encodeURIComponent(user.conversationId)}`);
+    const facts = Object.fromEntries(json.body.flatMap((x) => x.facts ?? []).map((f) => [f.title, f.value]));
+    expect(facts).to.include({ Kanal: 'directline', Sprog: 'English (en)', Emne: 'other', Prioritet: 'Normal' });
+    expect(textOf(json), 'no message text, no user id').not.to.match(/talk to a person|dl-user/);
+  });
+
+  it('refuses a Teams user without a caseworker account politely, and the handoff stays queued', async () => {
+    await install();
+    const { user, cardId } = await queuedUser();
+    const answer = await clickCard(urlA, AAD.stranger, 'handoff.claim', user.conversationId, cardId);
+    expect(answer.status).to.equal(200);
+    expect(answer.type).to.equal('application/vnd.microsoft.card.adaptive');
+    expect(textOf(answer.card)).to.contain('ikke knyttet til en medarbejderkonto').and.to.contain(AAD.stranger);
+    expect((await a.handoff.store.get(user.conversationId))?.state).to.equal('queued');
+  });
+
+  it('two caseworkers click "Assign to me" at once on two instances: exactly one wins, the other is told a colleague has it, the card updates for everyone', async () => {
+    await install();
+    const { user, cardId } = await queuedUser();
+    const [first, second] = await Promise.all([clickCard(urlA, AAD.anna, 'handoff.claim', user.conversationId, cardId), clickCard(urlB, AAD.bo, 'handoff.claim', user.conversationId, cardId)]);
+    expect(first.status).to.equal(200);
+    expect(second.status).to.equal(200);
+    const record = (await a.handoff.store.get(user.conversationId))!;
+    expect(record.state).to.equal('assigned');
+    const winner = record.owner!;
+    expect(winner).to.be.oneOf(['anna', 'bo']);
+    const [won, lost] = winner === 'anna' ? [first, second] : [second, first];
+    expect(textOf(won.card)).to.contain(`${winner} har samtalen`);
+    expect(won.card.actions.map((x) => x.verb).filter(Boolean)).to.deep.equal(['handoff.release']);
+    expect(textOf(lost.card)).to.contain(`En kollega (${winner}) har allerede taget samtalen`);
+    await user.until((x) => node(x) === 'handoff.claimed' && (x.text ?? '').includes(winner), 'the user is told who has it');
+    expect(user.received.filter((x) => node(x) === 'handoff.claimed'), 'the user hears of one claim').to.have.length(1);
+    const update = await connector.until((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}` && textOf(cardOf(c.activity)!).includes(`${winner} har samtalen`), 'the card updated in the channel');
+    expect(cardOf(update.activity)!.actions.map((x) => x.verb).filter(Boolean)).to.deep.equal(['handoff.release']);
+  });
+
+  it('relays a reply in the card\'s thread to the web chat user, the user\'s answer into the thread, a colleague gets a notice, and "Hand back to bot" returns the user to the bot', async () => {
+    await install();
+    const { user, cardId } = await queuedUser();
+    const thread = `${TEAM};messageid=${cardId}`;
+    expect((await clickCard(urlA, AAD.anna, 'handoff.claim', user.conversationId, cardId)).status).to.equal(200);
+    await user.until((x) => node(x) === 'handoff.claimed', 'claimed');
+
+    const inThread = (aad: string, text: string) => fromTeam({ aad, text, replyToId: cardId, conversation: { id: thread, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'] });
+    expect((await post(urlB, inThread(AAD.anna, 'Hej, jeg hedder Anna. Hvordan kan jeg hjælpe?'))).status).to.be.oneOf([200, 201, 202]);
+    const reply = await user.until((x) => node(x) === 'handoff.caseworker', 'the caseworker\'s reply from Teams');
+    expect(reply.text).to.equal('anna (caseworker): Hej, jeg hedder Anna. Hvordan kan jeg hjælpe?');
+
+    await user.say('I have a letter from the jobcentre');
+    const relayed = await connector.until((c) => c.method === 'POST' && path(c).startsWith(`/v3/conversations/${thread}/activities`) && (c.activity.text ?? '').includes('I have a letter from the jobcentre'), 'the user\'s message in the thread');
+    expect(relayed.activity.text).to.equal('Borgeren: I have a letter from the jobcentre');
+    expect(relayed.activity.textFormat).to.equal('plain');
+
+    const before = user.received.length;
+    await post(urlA, inThread(AAD.bo, 'Jeg kan også hjælpe'));
+    const notice = await connector.until((c) => path(c).startsWith(`/v3/conversations/${thread}/activities`) && (c.activity.text ?? '').includes('Kun anna'), 'a notice to the colleague');
+    expect(notice.activity.text).to.contain('Kun anna, som har samtalen');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(user.received.slice(before).some((x) => (x.text ?? '').includes('Jeg kan også hjælpe')), 'a colleague\'s message is not sent to the user').to.equal(false);
+
+    const released = await clickCard(urlB, AAD.anna, 'handoff.release', user.conversationId, cardId);
+    expect(textOf(released.card)).to.contain('Tilbage hos botten');
+    await user.until((x) => node(x) === 'handoff.released', 'the user is told the bot is back');
+    await user.until((x) => node(x) === 'menu.start', 'the bot answers at the main menu');
+    await connector.until((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}` && textOf(cardOf(c.activity)!).includes('Tilbage hos botten'), 'the card says the bot has it again');
+  });
+
+  it('retries a throttled post to the channel (429 with Retry-After) and posts the card, counted in the metrics', async () => {
+    await install();
+    const retriesBefore = await retries();
+    connector.failNext(429, 1, { 'retry-after': '1' });
+    const started = Date.now();
+    const { card } = await queuedUser();
+    expect(card.status).to.equal(200);
+    const throttled = connector.calls.filter((c) => c.status === 429);
+    expect(throttled.length).to.equal(1);
+    expect(path(throttled[0])).to.equal(`/v3/conversations/${TEAM}/activities`);
+    expect(Date.now() - started, 'Retry-After (1 s) was waited for').to.be.greaterThan(1000);
+    expect((await retries()) - retriesBefore).to.equal(1);
+  });
+
+  async function retries(): Promise<number> {
+    let sum = 0;
+    for (const app of [a, b]) {
+      const metric = await app.metrics.registry.getSingleMetricAsString('bot_connector_transient_responses_total');
+      for (const line of metric.split('\n')) if (line.startsWith('bot_connector_transient_responses_total{') && line.includes('status="429"')) sum += Number(line.split(' ').pop());
+    }
+    return sum;
+  }
+});
