@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import Redis from 'ioredis';
 import type { Activity } from 'botbuilder';
 import type { App } from '../../src/app';
+import { Accounts } from '../../src/handoff/console/accounts';
+import { RedisConsoleStore } from '../../src/handoff/console/consoleStore';
 import { startApp } from '../support/botServer';
 import { type ConnectorCall, FakeConnector } from '../support/fakeConnector';
 import { DirectLineUser } from '../support/handoffClients';
@@ -162,6 +167,9 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     expect(user.received.filter((x) => node(x) === 'handoff.claimed'), 'the user hears of one claim').to.have.length(1);
     const update = await connector.until((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}` && textOf(cardOf(c.activity)!).includes(`${winner} har samtalen`), 'the card updated in the channel');
     expect(cardOf(update.activity)!.actions.map((x) => x.verb).filter(Boolean)).to.deep.equal(['handoff.release']);
+    await new Promise((r) => setTimeout(r, 500));
+    const updates = connector.calls.filter((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}`);
+    expect(updates, 'the claim updates the card once, though both instances heard of it').to.have.length(1);
   });
 
   it('relays a reply in the card\'s thread to the web chat user, the user\'s answer into the thread, a colleague gets a notice, and "Hand back to bot" returns the user to the bot', async () => {
@@ -195,7 +203,7 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     await connector.until((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}` && textOf(cardOf(c.activity)!).includes('Tilbage hos botten'), 'the card says the bot has it again');
   });
 
-  it('retries a throttled post to the channel (429 with Retry-After) and posts the card, counted in the metrics', async () => {
+  it('a throttled post to the channel (429 with Retry-After) is retried after the wait and the card posted; the 429 is counted in the metrics', async () => {
     await install();
     const retriesBefore = await retries();
     connector.failNext(429, 1, { 'retry-after': '1' });
@@ -217,4 +225,47 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     }
     return sum;
   }
+});
+
+describe('npm run caseworker:add -- --teams-aad-id', function () {
+  this.timeout(60_000);
+  const ROOT = join(__dirname, '..', '..');
+  const prefix = uniquePrefix('cwteams');
+  const run = (args: string[], input = '') =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'handoff', 'console', 'addCaseworker.ts'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdin.end(input);
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+
+  it('links a Teams user to an existing account (its password kept), makes a Teams-only account, and refuses an id that is not a GUID', async () => {
+    const password = 'correct horse battery staple';
+    expect((await run(['--user', 'ida'], `${password}\n`)).code).to.equal(0);
+    const linked = await run(['--user', 'ida', '--teams-aad-id', AAD.anna.toUpperCase()]);
+    expect(linked.code, linked.out).to.equal(0);
+    expect(linked.out).to.contain(AAD.anna);
+    const bad = await run(['--user', 'ida', '--teams-aad-id', 'not-a-guid']);
+    expect(bad.code).to.equal(1);
+    expect(bad.out).to.contain('Refused').and.contain('object id');
+    expect((await run(['--user', 'jon', '--teams-aad-id', AAD.bo])).code).to.equal(0);
+    const client = new Redis(testRedisUrl());
+    const accounts = new Accounts(new RedisConsoleStore(client, prefix));
+    try {
+      const ida = (await accounts.findByTeamsAadId(AAD.anna))!;
+      expect(ida.user).to.equal('ida');
+      expect(ida.hash, 'the password stays').to.match(/^\$argon2id\$/);
+      expect(await accounts.verify('ida', password)).to.not.equal(undefined);
+      const jon = (await accounts.findByTeamsAadId(AAD.bo))!;
+      expect(jon).to.include({ user: 'jon', role: 'caseworker', hash: '' });
+    } finally {
+      await client.quit();
+    }
+  });
 });

@@ -262,9 +262,17 @@ export class TeamsCaseworkerChannel implements Middleware {
 
   private async syncLocked(conversationId: string): Promise<void> {
     const record = await this.deps.store.get(conversationId);
-    if (!record) return;
     const [raw] = await this.deps.keys.get([cardKey(conversationId)]);
     let posted = raw ? (JSON.parse(raw) as PostedCard) : undefined;
+    if (!record) {
+      // Erased ("delete my data"): the card says so and offers nothing more.
+      if (posted) {
+        const gone = posted;
+        await this.call('update', gone, gone.channelId, (ctx) => ctx.updateActivity({ id: gone.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }))] }));
+        await this.deps.keys.delete([cardKey(conversationId)]);
+      }
+      return;
+    }
     if (!posted || posted.requestedAt !== record.requestedAt) {
       if (record.state !== 'queued') return;
       posted = await this.post(record);
