@@ -269,3 +269,43 @@ describe('npm run caseworker:add -- --teams-aad-id', function () {
     }
   });
 });
+
+describe('Caseworkers in Teams with TEAMS_CASEWORKER_CHANNEL (one instance, no Redis)', function () {
+  this.timeout(30_000);
+  const CHANNEL = '19:handoffs-channel@thread.tacv2';
+
+  it('posts to the configured channel of the team the app is installed in, not to General', async () => {
+    const connector = new FakeConnector();
+    await connector.start();
+    const { app, url } = await startApp({ TEAMS_CASEWORKER_CHANNEL: encodeURIComponent(CHANNEL) });
+    try {
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'conversationUpdate',
+          id: 'install-1',
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+          from: { id: '29:admin', aadObjectId: AAD.stranger },
+          recipient: { id: '28:bot-app-id', name: 'Ny i Tønder' },
+          membersAdded: [{ id: '28:bot-app-id' }],
+          channelData: { tenant: { id: TENANT }, team: { id: TEAM }, eventType: 'teamMemberAdded' },
+        }),
+      });
+      expect(res.status).to.be.oneOf([200, 201, 202]);
+      expect(await app.teamsCaseworkers.team()).to.include({ teamId: TEAM, channelId: CHANNEL });
+      const user = new DirectLineUser(url);
+      await user.start();
+      await user.say('English');
+      await user.until((x) => node(x) === 'welcome.group', 'welcome');
+      await user.say('talk to a person');
+      const card = await connector.until((c) => c.method === 'POST' && cardOf(c.activity) !== undefined, 'the card');
+      expect(path(card)).to.equal(`/v3/conversations/${CHANNEL}/activities`);
+    } finally {
+      await app.stop();
+      await connector.stop();
+    }
+  });
+});

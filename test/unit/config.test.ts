@@ -25,12 +25,20 @@ describe('configuration', () => {
     [{ MicrosoftAppId: 'id' }, 'MicrosoftAppPassword must be set'],
     [{ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId must be set'],
     [{ MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI'],
+    [{ TEAMS_CASEWORKER_CHANNEL: 'General' }, 'TEAMS_CASEWORKER_CHANNEL must be a Teams channel id such as 19:abc…@thread.tacv2'],
+    [{ TEAMS_CASEWORKER_CHANNEL: '19:abc@thread.tacv2;messageid=1' }, 'TEAMS_CASEWORKER_CHANNEL must be a Teams channel id'],
   ];
   for (const [env, message] of invalid) {
     it(`refuses ${JSON.stringify(env)} with "${message}…"`, () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, message);
     });
   }
+
+  it('reads TEAMS_CASEWORKER_CHANNEL as written or URL-encoded (as in "Get link to channel"); unset: the General channel of the team the app is installed in', () => {
+    expect(loadConfig({}).teams.caseworkerChannel).to.equal(undefined);
+    expect(loadConfig({ TEAMS_CASEWORKER_CHANNEL: '19:a1b2c3@thread.tacv2' }).teams.caseworkerChannel).to.equal('19:a1b2c3@thread.tacv2');
+    expect(loadConfig({ TEAMS_CASEWORKER_CHANNEL: '19%3Aa1b2c3%40thread.tacv2' }).teams.caseworkerChannel).to.equal('19:a1b2c3@thread.tacv2');
+  });
 
   it('leaves local mode when Bot Framework credentials are set', () => {
     const config = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: 't' });
