@@ -65,6 +65,9 @@ export class Accounts {
     if (!USER.test(user)) throw new AccountError('The user name must be 2 to 64 letters, digits or . _ @ -');
     const teamsAadId = normalTeamsAadId(aadId);
     if (!teamsAadId) throw new AccountError("The Teams user id must be the user's Entra ID object id, a GUID (Entra admin center → Users → the user → Object ID).");
+    // A Teams user acts as one account: linked elsewhere before, that link goes.
+    const before = await this.store.findAccountByTeamsAadId(teamsAadId);
+    if (before && before.user !== user) await this.store.putAccount({ ...before, teamsAadId: undefined });
     const account: Account = (await this.store.getAccount(user)) ?? { user, role, hash: '', created: Date.now() };
     account.teamsAadId = teamsAadId;
     await this.store.putAccount(account);
