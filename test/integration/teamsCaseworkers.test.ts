@@ -160,7 +160,7 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     const winner = record.owner!;
     expect(winner).to.be.oneOf(['anna', 'bo']);
     const [won, lost] = winner === 'anna' ? [first, second] : [second, first];
-    expect(textOf(won.card)).to.contain(`${winner} har samtalen`);
+    expect(textOf(won.card)).to.contain(`${winner} har samtalen`).and.to.contain('skriv @Ny i Tønder først');
     expect(won.card.actions.map((x) => x.verb).filter(Boolean)).to.deep.equal(['handoff.release']);
     expect(textOf(lost.card)).to.contain(`En kollega (${winner}) har allerede taget samtalen`);
     await user.until((x) => node(x) === 'handoff.claimed' && (x.text ?? '').includes(winner), 'the user is told who has it');
@@ -179,7 +179,16 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     expect((await clickCard(urlA, AAD.anna, 'handoff.claim', user.conversationId, cardId)).status).to.equal(200);
     await user.until((x) => node(x) === 'handoff.claimed', 'claimed');
 
-    const inThread = (aad: string, text: string) => fromTeam({ aad, text, replyToId: cardId, conversation: { id: thread, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'] });
+    // In a channel Teams sends the bot only messages that @mention it, so a reply starts with the mention.
+    const mention = '<at>Ny i Tønder</at>';
+    const inThread = (aad: string, text: string) =>
+      fromTeam({
+        aad,
+        text: `${mention} ${text}`,
+        entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id', name: 'Ny i Tønder' }, text: mention }],
+        replyToId: cardId,
+        conversation: { id: thread, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'],
+      });
     expect((await post(urlB, inThread(AAD.anna, 'Hej, jeg hedder Anna. Hvordan kan jeg hjælpe?'))).status).to.be.oneOf([200, 201, 202]);
     const reply = await user.until((x) => node(x) === 'handoff.caseworker', 'the caseworker\'s reply from Teams');
     expect(reply.text).to.equal('anna (caseworker): Hej, jeg hedder Anna. Hvordan kan jeg hjælpe?');

@@ -55,7 +55,8 @@ export function handoffCard(record: HandoffRecord, options: HandoffCardOptions):
     { type: 'TextBlock', text: t('requested_at', { date: `{{DATE(${requested}, SHORT)}}`, time: `{{TIME(${requested})}}` }), isSubtle: true, wrap: true, spacing: 'Small' },
     { type: 'TextBlock', text: state, weight: 'Bolder', wrap: true, ...(record.state === 'assigned' ? { color: 'Good' } : {}) },
   ];
-  if (record.state === 'assigned') body.push({ type: 'TextBlock', text: t('reply_hint'), wrap: true, isSubtle: true });
+  // The bot's name as the team sees it in Teams (the app package's short name).
+  if (record.state === 'assigned') body.push({ type: 'TextBlock', text: t('reply_hint', { bot: i18n.t('app.name_short', { ns: 'teams', lng }) }), wrap: true, isSubtle: true });
   if (options.notice) body.push({ type: 'TextBlock', text: options.notice, wrap: true, color: 'Warning' });
   const data = { conversationId: record.conversationId };
   const actions: Record<string, unknown>[] = [];
