@@ -212,6 +212,40 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     await connector.until((c) => c.method === 'PUT' && path(c) === `/v3/conversations/${TEAM}/activities/${cardId}` && textOf(cardOf(c.activity)!).includes('Tilbage hos botten'), 'the card says the bot has it again');
   });
 
+  it('relays both ways with a newcomer in a Teams personal chat too (the user\'s own Teams conversation)', async () => {
+    await install();
+    const personal = `a:1newcomer-${Date.now()}`;
+    const fromNewcomer = (text: string) =>
+      fromTeam({
+        text,
+        conversation: { id: personal, conversationType: 'personal', tenantId: TENANT } as Activity['conversation'],
+        from: { id: '29:newcomer', name: 'Amina', aadObjectId: '6b8c2f0e-1111-4a4a-9c9c-0000000000cc' },
+        channelData: { tenant: { id: TENANT } },
+        locale: 'en-US',
+      });
+    const inPersonal = (c: ConnectorCall) => path(c).startsWith(`/v3/conversations/${personal}/activities`);
+    for (const text of ['hello', 'English', 'talk to a person']) expect((await post(urlA, fromNewcomer(text))).status).to.be.oneOf([200, 201, 202]);
+    await connector.until((c) => inPersonal(c) && node(c.activity) === 'handoff.queued', 'queued in the personal chat');
+    const card = await connector.until((c) => c.status === 200 && path(c) === `/v3/conversations/${TEAM}/activities` && cardOf(c.activity)?.actions.some((x) => x.data?.conversationId === personal) === true, 'the card');
+    const cardId = card.responseId!;
+    expect(textOf(cardOf(card.activity)!)).to.contain('msteams');
+    expect((await clickCard(urlB, AAD.bo, 'handoff.claim', personal, cardId)).card.actions.map((x) => x.verb).filter(Boolean)).to.deep.equal(['handoff.release']);
+    const mention = '<at>Ny i Tønder</at>';
+    await post(
+      urlB,
+      fromTeam({
+        aad: AAD.bo,
+        text: `${mention} Hello, this is Bo.`,
+        entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id', name: 'Ny i Tønder' }, text: mention }],
+        conversation: { id: `${TEAM};messageid=${cardId}`, conversationType: 'channel', isGroup: true, tenantId: TENANT } as Activity['conversation'],
+      }),
+    );
+    const reply = await connector.until((c) => inPersonal(c) && node(c.activity) === 'handoff.caseworker', 'the reply in the personal chat');
+    expect(reply.activity.text).to.equal('bo (caseworker): Hello, this is Bo.');
+    await post(urlA, fromNewcomer('Thank you, Bo'));
+    await connector.until((c) => path(c).startsWith(`/v3/conversations/${TEAM};messageid=${cardId}/activities`) && c.activity.text === 'Borgeren: Thank you, Bo', 'the answer in the thread');
+  });
+
   it('a throttled post to the channel (429 with Retry-After) is retried after the wait and the card posted; the 429 is counted in the metrics', async () => {
     await install();
     const retriesBefore = await retries();
