@@ -149,6 +149,15 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
     expect((await a.handoff.store.get(user.conversationId))?.state).to.equal('queued');
   });
 
+  it('answers a card action on an unknown or erased conversation with a short card, and one without a value with 400', async () => {
+    await install();
+    const unknown = await clickCard(urlA, AAD.anna, 'handoff.claim', 'no-such-conversation', '999');
+    expect(unknown.status).to.equal(200);
+    expect(textOf(unknown.card)).to.contain('findes ikke længere');
+    const res = await post(urlA, fromTeam({ aad: AAD.anna, type: 'invoke', name: 'adaptiveCard/action' }));
+    expect(res.status).to.equal(400);
+  });
+
   it('two caseworkers click "Assign to me" at once on two instances: exactly one wins, the other is told a colleague has it, the card updates for everyone', async () => {
     await install();
     const { user, cardId } = await queuedUser();

@@ -63,6 +63,7 @@ export interface TeamsCaseworkerDeps {
 
 const TEAM_KEY = 'team';
 const MAX_TEXT = 4000;
+const MAX_ID = 512;
 const LOCK_MS = 15_000;
 const THREAD = /^(.*);messageid=(.+)$/;
 
@@ -188,7 +189,7 @@ export class TeamsCaseworkerChannel implements Middleware {
   private async onCardAction(context: TurnContext, verb: string): Promise<void> {
     const activity = context.activity;
     const data = (activity.value as { action?: { data?: { conversationId?: unknown } } }).action?.data;
-    const conversationId = typeof data?.conversationId === 'string' ? data.conversationId : '';
+    const conversationId = typeof data?.conversationId === 'string' && data.conversationId.length <= MAX_ID ? data.conversationId : '';
     const record = conversationId ? await this.deps.store.get(conversationId) : undefined;
     if (!record) return this.answerInvoke(context, goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }));
     const aadId = activity.from?.aadObjectId;
@@ -202,8 +203,12 @@ export class TeamsCaseworkerChannel implements Middleware {
         verb === VERB.claim ? await this.deps.service.claim(conversationId, account.user) : await this.deps.service.release(conversationId, account.role === 'admin' ? undefined : account.user);
       return this.answerInvoke(context, this.card(changed));
     } catch (err) {
-      if (!(err instanceof HandoffError)) throw err;
-      const current = err.record ?? (await this.deps.store.get(conversationId));
+      const current = (err instanceof HandoffError ? err.record : undefined) ?? (await this.deps.store.get(conversationId));
+      if (!(err instanceof HandoffError)) {
+        // Done in the store, but the person could not be told (their channel failed): the card shows where it stands.
+        this.deps.log.warn({ err: { message: (err as Error).message }, conversationId, verb }, 'teams card action: the user could not be told');
+        return this.answerInvoke(context, current ? this.card(current, this.t('not_delivered')) : goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }));
+      }
       if (!current) return this.answerInvoke(context, goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }));
       const notice = current.state === 'assigned' && current.owner !== account.user ? this.t(verb === VERB.claim ? 'taken_by_colleague' : 'only_owner', { name: current.owner }) : undefined;
       return this.answerInvoke(context, this.card(current, notice));
@@ -246,6 +251,9 @@ export class TeamsCaseworkerChannel implements Middleware {
    */
   async sync(conversationId: string): Promise<void> {
     const { keys } = this.deps;
+    // Not installed in a team and no card of this handoff: nothing to do (one read).
+    const [team, card] = await keys.get([TEAM_KEY, cardKey(conversationId)]);
+    if (!team && !card) return;
     for (let round = 0; round < 5; round++) {
       await keys.set(dirtyKey(conversationId), '1', LOCK_MS);
       if (!(await keys.setIfAbsent(lockKey(conversationId), '1', LOCK_MS))) return;
