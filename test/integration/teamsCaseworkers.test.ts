@@ -10,6 +10,7 @@ import { startApp } from '../support/botServer';
 import { type ConnectorCall, FakeConnector } from '../support/fakeConnector';
 import { DirectLineUser } from '../support/handoffClients';
 import { testRedisUrl } from '../support/hooks';
+import { testRedisCluster } from '../support/redisCluster';
 import { uniquePrefix } from '../support/testKeys';
 
 /**
@@ -34,7 +35,12 @@ const cardOf = (activity: Partial<Activity>): CardJson | undefined => activity.a
 const textOf = (card: CardJson) => JSON.stringify(card.body);
 const path = (c: ConnectorCall) => decodeURIComponent(c.path);
 
-describe('Caseworkers in Teams: handoff cards in the team channel, claimed and answered from Teams (two instances, one Redis)', function () {
+const targets: { name: string; env(): Promise<Record<string, string>> }[] = [
+  { name: 'one Redis', env: async () => ({ REDIS_URL: testRedisUrl() }) },
+  { name: 'a Redis Cluster', env: async () => ({ REDIS_CLUSTER_NODES: (await testRedisCluster()).nodes.join(',') }) },
+];
+
+for (const target of targets) describe(`Caseworkers in Teams: handoff cards in the team channel, claimed and answered from Teams (two instances, ${target.name})`, function () {
   this.timeout(60_000);
   let a: App;
   let b: App;
@@ -45,7 +51,7 @@ describe('Caseworkers in Teams: handoff cards in the team channel, claimed and a
 
   before(async () => {
     await connector.start();
-    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: uniquePrefix('teamscw'), DIRECTLINE_TOKEN_SECRET: SECRET, PUBLIC_URL };
+    const env = { ...(await target.env()), REDIS_KEY_PREFIX: uniquePrefix('teamscw'), DIRECTLINE_TOKEN_SECRET: SECRET, PUBLIC_URL };
     ({ app: a, url: urlA } = await startApp(env));
     ({ app: b, url: urlB } = await startApp(env));
     await a.handoff.accounts.linkTeams('anna', AAD.anna);
