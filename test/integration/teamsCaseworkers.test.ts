@@ -275,11 +275,20 @@ for (const target of targets) describe(`Caseworkers in Teams: handoff cards in t
     expect((await retries()) - retriesBefore).to.equal(1);
   });
 
-  async function retries(): Promise<number> {
+  it('a post that meets a 503 (no Retry-After) is retried with backoff and the card posted; the 503 is counted', async () => {
+    await install();
+    const before = await retries('503');
+    connector.failNext(503, 1);
+    const { card } = await queuedUser();
+    expect(card.status).to.equal(200);
+    expect((await retries('503')) - before).to.equal(1);
+  });
+
+  async function retries(status = '429'): Promise<number> {
     let sum = 0;
     for (const app of [a, b]) {
       const metric = await app.metrics.registry.getSingleMetricAsString('bot_connector_transient_responses_total');
-      for (const line of metric.split('\n')) if (line.startsWith('bot_connector_transient_responses_total{') && line.includes('status="429"')) sum += Number(line.split(' ').pop());
+      for (const line of metric.split('\n')) if (line.startsWith('bot_connector_transient_responses_total{') && line.includes(`status="${status}"`)) sum += Number(line.split(' ').pop());
     }
     return sum;
   }
