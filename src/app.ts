@@ -121,7 +121,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     },
   });
   // New handoffs as cards in the caseworkers' Teams channel, claimed and answered there.
-  const teamsCaseworkers = createTeamsCaseworkers({ config, log, metrics, i18n, handoff, continueConversation: (appId, reference, logic) => adapter.continueConversationAsync(appId, reference, logic) });
+  const teamsCaseworkers = createTeamsCaseworkers({ config, log, metrics, i18n, handoff, connector: (appId, serviceUrl) => adapter.connectorClientFor(appId, serviceUrl) });
   const directLine = createDirectLine(config, log);
   const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
   // "delete my data": every part that keeps something about a user registers what to erase

@@ -3,12 +3,6 @@ import type { TranscriptEntry, TranscriptStore } from './transcript';
 
 const PENDING = Symbol('transcript.pending');
 const ERASED = Symbol('transcript.erased');
-const NOT_RECORDED = Symbol('transcript.notRecorded');
-
-/** Keeps a turn out of every transcript: the caseworkers' own Teams channel is not a user's conversation. */
-export function skipTranscript(context: TurnContext): void {
-  context.turnState.set(NOT_RECORDED, true);
-}
 
 /**
  * Middleware that writes every message of a turn to the transcript: the user's message and every
@@ -24,7 +18,7 @@ export class TranscriptRecorder implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const conversationId = context.activity.conversation?.id;
-    if (!conversationId || context.turnState.get(NOT_RECORDED)) return next();
+    if (!conversationId) return next();
     const pending: TranscriptEntry[] = [];
     context.turnState.set(PENDING, pending);
     const incoming = context.activity;

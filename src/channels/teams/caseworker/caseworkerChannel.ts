@@ -1,11 +1,10 @@
-import { type Activity, CardFactory, type ChannelAccount, type ConversationReference, type Middleware, TurnContext } from 'botbuilder';
+import { type Activity, CardFactory, type ChannelAccount, type Middleware, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { EventBus } from '../../../events';
 import type { Logger } from '../../../log';
 import { HANDOFF_CHANNEL, type HandoffEvent } from '../../../handoff/events';
 import { HandoffError, type HandoffService } from '../../../handoff/service';
 import type { TranscriptStore } from '../../../handoff/transcript';
-import { skipTranscript } from '../../../handoff/transcriptRecorder';
 import type { HandoffRecord, HandoffStore } from '../../../handoff/types';
 import type { Accounts } from '../../../handoff/console/accounts';
 import type { ConnectorClient } from 'botframework-connector';
@@ -22,6 +21,9 @@ export interface TeamReference {
   bot: ChannelAccount;
   capturedAt: number;
 }
+
+/** Where a message goes: the channel's service and the bot's account there. */
+type Where = Pick<TeamReference, 'serviceUrl' | 'tenantId' | 'bot'>;
 
 /** One handoff's card in the channel: where it is, and what of it the channel has seen. */
 interface PostedCard {
@@ -53,7 +55,8 @@ export interface TeamsCaseworkerDeps {
   /** TEAMS_CASEWORKER_CHANNEL. */
   configuredChannel: string | undefined;
   appId: string;
-  continueConversation(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  /** The Bot Connector client at a serviceUrl, signed as the bot (IntegrationAdapter.connectorClientFor). */
+  connector(appId: string, serviceUrl: string): Promise<ConnectorClient>;
   failures?: { inc(labels: { operation: string }): void };
   /** How long a card's bookkeeping is kept (the conversation state's retention). */
   ttlMs: number;
@@ -134,11 +137,6 @@ export class TeamsCaseworkerChannel implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const activity = context.activity;
     const team = inTeam(activity);
-    if (activity.channelId === 'msteams' && activity.type === 'event' && activity.conversation?.conversationType === 'channel') {
-      // A proactive turn of this channel (a card, a relayed message): not a user's conversation.
-      skipTranscript(context);
-      return next();
-    }
     if (!team) return next();
     if (activity.type === 'installationUpdate' || activity.type === 'conversationUpdate') {
       await this.captureOrForget(activity, team.teamId);
@@ -275,22 +273,29 @@ export class TeamsCaseworkerChannel implements Middleware {
     if (!record) {
       // Erased ("delete my data"): the card says so and offers nothing more.
       if (posted) {
-        const gone = posted;
-        await this.call('update', gone, gone.channelId, (ctx) => ctx.updateActivity({ id: gone.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }))] }));
+        await this.update(posted, goneCard({ i18n: this.deps.i18n, lng: this.deps.lng }));
         await this.deps.keys.delete([cardKey(conversationId)]);
       }
       return;
     }
+    let fresh = false;
     if (!posted || posted.requestedAt !== record.requestedAt) {
       if (record.state !== 'queued') return;
       posted = await this.post(record);
       if (!posted) return;
-    } else if (record.version > posted.version) {
-      await this.call('update', posted, posted.channelId, (ctx) => ctx.updateActivity({ id: posted!.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(this.card(record))] }));
-      posted.version = record.version;
+      fresh = true;
     }
-    if (record.state === 'assigned') await this.relayUserMessages(record, posted);
-    await this.deps.keys.set(cardKey(conversationId), JSON.stringify(posted), this.deps.ttlMs);
+    const card = posted;
+    try {
+      if (!fresh && record.version > card.version) {
+        await this.update(card, this.card(record));
+        card.version = record.version;
+      }
+      if (record.state === 'assigned') await this.relayUserMessages(record, card);
+    } finally {
+      // What was done is kept even when a later call failed: nothing is posted twice.
+      await this.deps.keys.set(cardKey(conversationId), JSON.stringify(card), this.deps.ttlMs);
+    }
   }
 
   /** Posts a new handoff's card as a new thread in the channel, unless another instance has (SET NX). */
@@ -304,9 +309,7 @@ export class TeamsCaseworkerChannel implements Middleware {
     const target = { channelId: team.channelId, serviceUrl: team.serviceUrl, tenantId: team.tenantId, bot: team.bot };
     let activityId = '';
     try {
-      await this.call('post', target, team.channelId, async (ctx) => {
-        activityId = await this.sendToConversation(ctx, team.channelId, { type: 'message', attachments: [CardFactory.adaptiveCard(this.card(record))] });
-      });
+      activityId = await this.send('post', target, team.channelId, { attachments: [CardFactory.adaptiveCard(this.card(record))] });
     } catch (err) {
       // Not posted after the retries: the next event of this handoff may try again.
       await this.deps.keys.delete([postedKey(record.conversationId, record.requestedAt)]);
@@ -325,40 +328,43 @@ export class TeamsCaseworkerChannel implements Middleware {
     const entries = (await this.deps.transcript.read(record.conversationId)).filter((e) => e.from === 'user' && e.at > since);
     const thread = `${posted.channelId};messageid=${posted.activityId}`;
     for (const entry of entries) {
-      await this.call('relay', posted, thread, (ctx) => this.sendToConversation(ctx, thread, { type: 'message', text: `${this.t('user_says')}: ${entry.text}`, textFormat: 'plain' }));
+      await this.send('relay', posted, thread, { text: `${this.t('user_says')}: ${entry.text}`, textFormat: 'plain' });
       posted.relayedUntil = entry.at;
     }
   }
 
-  /**
-   * A new message in a channel (a new thread) or in a thread: the Connector's sendToConversation.
-   * The turn's sendActivity would answer the proactive turn's own activity (replyToActivity) instead.
-   */
-  private async sendToConversation(context: TurnContext, conversationId: string, activity: Partial<Activity>): Promise<string> {
-    const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-    const sent = await client.conversations.sendToConversation(conversationId, {
-      ...activity,
-      channelId: 'msteams',
-      from: context.activity.recipient,
-      conversation: { ...context.activity.conversation, id: conversationId },
-    } as Activity);
+  /** A new message in the channel (a new thread: sendToConversation) or in a thread; returns its id. */
+  private async send(operation: string, where: Where, conversationId: string, fields: Partial<Activity>): Promise<string> {
+    const sent = await this.connectorCall(operation, where, (client) => client.conversations.sendToConversation(conversationId, this.activity(where, conversationId, fields)));
     return sent.id ?? '';
   }
 
-  /**
-   * A proactive turn in the channel (or a thread of it). The Bot Connector client retries 429 and
-   * 5xx itself (waiting Retry-After; see bot_connector_transient_responses_total); what still
-   * fails is counted here.
-   */
-  private async call(operation: string, where: Pick<PostedCard, 'serviceUrl' | 'tenantId' | 'bot'>, conversationId: string, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
-    const reference: Partial<ConversationReference> = {
+  /** Replaces a posted card (the Connector's updateActivity). */
+  private async update(posted: PostedCard, card: AdaptiveCard): Promise<void> {
+    await this.connectorCall('update', posted, (client) =>
+      client.conversations.updateActivity(posted.channelId, posted.activityId, { ...this.activity(posted, posted.channelId, { attachments: [CardFactory.adaptiveCard(card)] }), id: posted.activityId }),
+    );
+  }
+
+  private activity(where: Where, conversationId: string, fields: Partial<Activity>): Activity {
+    return {
+      type: 'message',
       channelId: 'msteams',
       serviceUrl: where.serviceUrl,
-      bot: where.bot,
+      from: where.bot,
       conversation: { id: conversationId, isGroup: true, conversationType: 'channel', name: '', ...(where.tenantId ? { tenantId: where.tenantId } : {}) },
-    };
+      ...fields,
+    } as Activity;
+  }
+
+  /**
+   * One Bot Connector call, outside any turn (no conversation's lock, no middleware). The client
+   * retries 429 and 5xx itself (waiting Retry-After; see bot_connector_transient_responses_total);
+   * what still fails is counted here.
+   */
+  private async connectorCall<T>(operation: string, where: Where, call: (client: ConnectorClient) => Promise<T>): Promise<T> {
     try {
-      await this.deps.continueConversation(this.deps.appId, reference, async (ctx) => void (await logic(ctx)));
+      return await call(await this.deps.connector(this.deps.appId, where.serviceUrl));
     } catch (err) {
       this.deps.failures?.inc({ operation });
       throw err;

@@ -1,4 +1,4 @@
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { i18n } from 'i18next';
 import type { Config } from '../../../config';
 import type { Handoff } from '../../../handoff/compose';
@@ -16,8 +16,8 @@ export interface TeamsCaseworkerParts {
   metrics: Metrics;
   i18n: i18n;
   handoff: Handoff;
-  /** The adapter's proactive entry point (bound late: the adapter is built after this). */
-  continueConversation(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  /** The adapter's Bot Connector clients (bound late: the adapter is built after this). */
+  connector(appId: string, serviceUrl: string): Promise<ConnectorClient>;
 }
 
 /** The caseworkers' Teams channel, its small state in Redis (`<prefix>teams:…`) or in memory. */
@@ -36,7 +36,7 @@ export function createTeamsCaseworkers(parts: TeamsCaseworkerParts): TeamsCasewo
     publicUrl: config.handoff.publicUrl,
     configuredChannel: config.teams.caseworkerChannel,
     appId: config.microsoftApp.appId ?? '',
-    continueConversation: parts.continueConversation,
+    connector: parts.connector,
     failures: parts.metrics.teamsConnectorFailures,
     ttlMs: config.stateTtlSeconds * 1000,
     log: parts.log,
