@@ -10,7 +10,7 @@
  */
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
-import { loadConfig } from '../../config';
+import { type Config, loadConfig } from '../../config';
 import { AccountError, Accounts, MIN_PASSWORD_LENGTH } from './accounts';
 import { RedisConsoleStore, type Role } from './consoleStore';
 
@@ -28,8 +28,6 @@ async function readPassword(): Promise<string> {
   }
   return '';
 }
-
-type Config = ReturnType<typeof loadConfig>;
 
 async function main(): Promise<number> {
   const user = argument('user');
