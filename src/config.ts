@@ -65,6 +65,11 @@ export interface TeamsConfig {
    * (TEAMS_CASEWORKER_CHANNEL); unset: the General channel of the team the app is installed in.
    */
   caseworkerChannel: string | undefined;
+  /**
+   * The Entra ID tenant whose teams may become the caseworkers' channel (TEAMS_TENANT_ID, else
+   * MicrosoftAppTenantId); unset: the tenant of the first team the app is installed in.
+   */
+  tenantId: string | undefined;
 }
 
 export interface ProtectionConfig {
@@ -275,8 +280,16 @@ export function loadConfig(env: Env = process.env): Config {
       ...loadConsoleSignInConfig(env, production),
     },
     protection: loadProtectionConfig(env, production, appId),
-    teams: { caseworkerChannel: teamsChannelId(env, 'TEAMS_CASEWORKER_CHANNEL') },
+    teams: { caseworkerChannel: teamsChannelId(env, 'TEAMS_CASEWORKER_CHANNEL'), tenantId: guid(env, 'TEAMS_TENANT_ID') ?? tenantId?.toLowerCase() },
   };
+}
+
+/** A GUID (an Entra ID tenant or object id), in lower case. */
+function guid(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw new ConfigError(name, 'a GUID (Entra admin center → Overview → Tenant ID)', raw);
+  return raw.toLowerCase();
 }
 
 /** A Teams channel id as Teams writes it (Teams → the channel → Get link to channel: the part after /channel/, URL-decoded). */

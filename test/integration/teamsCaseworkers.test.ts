@@ -130,6 +130,14 @@ for (const target of targets) describe(`Caseworkers in Teams: handoff cards in t
     expect(connector.calls.filter((c) => path(c).includes(TEAM)), 'installing says nothing in the channel').to.deep.equal([]);
   });
 
+  it('ignores an installation in a team of another tenant (anyone can add a multi-tenant bot to their own team)', async () => {
+    await install();
+    const other = '9a9a9a9a-0000-4b1e-9d7a-00000000bbbb';
+    const res = await post(urlA, fromTeam({ type: 'installationUpdate', action: 'add', conversation: { id: '19:elsewhere@thread.tacv2', conversationType: 'channel', isGroup: true, tenantId: other } as Activity['conversation'], channelData: { tenant: { id: other }, team: { id: '19:elsewhere@thread.tacv2' } } }));
+    expect(res.status).to.be.oneOf([200, 201, 202]);
+    expect(await b.teamsCaseworkers.team()).to.include({ teamId: TEAM, tenantId: TENANT });
+  });
+
   it('posts a web chat user\'s handoff ONCE across two instances, as an Adaptive Card 1.5 with "Assign to me" and "Open in console"', async () => {
     await install();
     const { user, card } = await queuedUser();

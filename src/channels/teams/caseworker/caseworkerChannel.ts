@@ -54,6 +54,8 @@ export interface TeamsCaseworkerDeps {
   publicUrl: string | undefined;
   /** TEAMS_CASEWORKER_CHANNEL. */
   configuredChannel: string | undefined;
+  /** The only tenant whose team may become the channel (TEAMS_TENANT_ID or MicrosoftAppTenantId); unset: the first one's. */
+  tenantId: string | undefined;
   appId: string;
   /** The Bot Connector client at a serviceUrl, signed as the bot (IntegrationAdapter.connectorClientFor). */
   connector(appId: string, serviceUrl: string): Promise<ConnectorClient>;
@@ -160,7 +162,14 @@ export class TeamsCaseworkerChannel implements Middleware {
     const added = activity.type === 'installationUpdate' ? activity.action === 'add' || activity.action === 'add-upgrade' : (activity.membersAdded ?? []).some((m) => m.id === botId);
     const removed = activity.type === 'installationUpdate' ? activity.action === 'remove' || activity.action === 'remove-upgrade' : (activity.membersRemoved ?? []).some((m) => m.id === botId);
     if (added && activity.serviceUrl && activity.recipient) {
-      const tenantId = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+      const tenantId = ((activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId)?.toLowerCase();
+      // Anyone can add a multi-tenant bot to a team of their own tenant: only the municipality's tenant gets the cards.
+      const current = await this.team();
+      const trusted = this.deps.tenantId ?? current?.tenantId;
+      if (trusted !== undefined && tenantId !== trusted) {
+        this.deps.log.warn({ teamId }, 'teams install in a team of another tenant: not used as the caseworkers\' channel');
+        return;
+      }
       const reference: TeamReference = {
         serviceUrl: activity.serviceUrl,
         ...(tenantId ? { tenantId } : {}),

@@ -35,6 +35,7 @@ export function createTeamsCaseworkers(parts: TeamsCaseworkerParts): TeamsCasewo
     lng: config.defaultLocale,
     publicUrl: config.handoff.publicUrl,
     configuredChannel: config.teams.caseworkerChannel,
+    tenantId: config.teams.tenantId,
     appId: config.microsoftApp.appId ?? '',
     connector: parts.connector,
     failures: parts.metrics.teamsConnectorFailures,
