@@ -11,6 +11,8 @@ import { type ConnectorCall, FakeConnector } from '../support/fakeConnector';
 import { DirectLineUser } from '../support/handoffClients';
 import { testRedisUrl } from '../support/hooks';
 import { testRedisCluster } from '../support/redisCluster';
+import { freePort } from '../support/freePort';
+import { startTestRedis } from '../support/redisServer';
 import { uniquePrefix } from '../support/testKeys';
 
 /**
@@ -380,6 +382,49 @@ describe('Caseworkers in Teams with TEAMS_CASEWORKER_CHANNEL (one instance, no R
       expect(path(card)).to.equal(`/v3/conversations/${CHANNEL}/activities`);
     } finally {
       await app.stop();
+      await connector.stop();
+    }
+  });
+});
+
+describe('Caseworkers in Teams when Redis is down at start-up', function () {
+  this.timeout(90_000);
+
+  it('the service starts anyway, and once Redis is up the handoff events arrive and the card is posted', async () => {
+    const port = await freePort();
+    const connector = new FakeConnector();
+    await connector.start();
+    const { app, url } = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniquePrefix('teamsdown') });
+    const redis = await startTestRedis(port);
+    try {
+      const install = {
+        type: 'installationUpdate',
+        action: 'add',
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+        from: { id: '29:admin' },
+        recipient: { id: '28:bot-app-id', name: 'Ny i Tønder' },
+        channelData: { tenant: { id: TENANT }, team: { id: TEAM } },
+      };
+      const deadline = Date.now() + 60_000;
+      // The clients reconnect with their own backoff: install until the team is kept.
+      while (!(await app.teamsCaseworkers.team().catch(() => undefined))) {
+        if (Date.now() > deadline) throw new Error('the team was never captured after Redis came up');
+        await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...install, id: `i-${Date.now()}` }) }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const user = new DirectLineUser(url);
+      await user.start();
+      await user.say('English');
+      await user.until((x) => node(x) === 'welcome.group', 'welcome');
+      await user.say('talk to a person');
+      await user.until((x) => node(x) === 'handoff.queued', 'queued');
+      const card = await connector.until((c) => c.method === 'POST' && cardOf(c.activity) !== undefined, 'the card, posted from the event subscribed after Redis came up', 40_000);
+      expect(path(card)).to.equal(`/v3/conversations/${TEAM}/activities`);
+    } finally {
+      await app.stop();
+      await redis.stop();
       await connector.stop();
     }
   });

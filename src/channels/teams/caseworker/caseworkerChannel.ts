@@ -94,6 +94,8 @@ function inTeam(activity: Partial<Activity>): { teamId: string } | undefined {
  */
 export class TeamsCaseworkerChannel implements Middleware {
   private unsubscribe: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly deps: TeamsCaseworkerDeps) {}
@@ -110,18 +112,33 @@ export class TeamsCaseworkerChannel implements Middleware {
     return handoffCard(record, { i18n: this.deps.i18n, lng: this.deps.lng, publicUrl: this.deps.publicUrl, now: this.now(), notice });
   }
 
-  /** Listens to the handoff events of every instance. */
-  async start(): Promise<void> {
-    this.unsubscribe ??= await this.deps.bus.subscribe(HANDOFF_CHANNEL, (message) => {
-      const event = message as Partial<HandoffEvent> | null;
-      if (!event || typeof event.conversationId !== 'string') return;
-      const run = this.sync(event.conversationId).catch((err: Error) => this.deps.log.warn({ err: { message: err.message }, type: event.type }, 'teams caseworker channel not updated'));
-      this.running.add(run);
-      void run.finally(() => this.running.delete(run));
-    });
+  /**
+   * Listens to the handoff events of every instance. Redis unreachable at start-up does not stop
+   * the service (its readiness says so): the subscription is tried again in the background.
+   */
+  async start(delayMs = 1000): Promise<void> {
+    if (this.unsubscribe || this.closed) return;
+    try {
+      this.unsubscribe = await this.deps.bus.subscribe(HANDOFF_CHANNEL, (message) => this.onEvent(message));
+      if (this.closed) this.unsubscribe();
+    } catch (err) {
+      this.deps.log.warn({ err: { message: (err as Error).message } }, 'teams caseworker channel: handoff events not subscribed yet; trying again');
+      this.retry = setTimeout(() => void this.start(Math.min(delayMs * 2, 30_000)), delayMs);
+      this.retry.unref();
+    }
+  }
+
+  private onEvent(message: unknown): void {
+    const event = message as Partial<HandoffEvent> | null;
+    if (!event || typeof event.conversationId !== 'string') return;
+    const run = this.sync(event.conversationId).catch((err: Error) => this.deps.log.warn({ err: { message: err.message }, type: event.type }, 'teams caseworker channel not updated'));
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await Promise.allSettled([...this.running]);
