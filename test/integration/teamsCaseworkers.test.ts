@@ -387,14 +387,45 @@ describe('Caseworkers in Teams with TEAMS_CASEWORKER_CHANNEL (one instance, no R
   });
 });
 
+describe('Caseworkers in Teams: a handoff that waits before the app is installed in a team (one instance, no Redis)', function () {
+  this.timeout(30_000);
+
+  it('gets its card when the app is installed', async () => {
+    const connector = new FakeConnector();
+    await connector.start();
+    const { app, url } = await startApp();
+    try {
+      const user = new DirectLineUser(url);
+      await user.start();
+      await user.say('English');
+      await user.until((x) => node(x) === 'welcome.group', 'welcome');
+      await user.say('talk to a person');
+      await user.until((x) => node(x) === 'handoff.queued', 'queued');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(connector.calls).to.deep.equal([]);
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'installationUpdate', action: 'add', id: 'install-late', channelId: 'msteams', serviceUrl: connector.url, conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT }, from: { id: '29:admin' }, recipient: { id: '28:bot-app-id', name: 'Ny i Tønder' }, channelData: { tenant: { id: TENANT }, team: { id: TEAM } } }),
+      });
+      expect(res.status).to.be.oneOf([200, 201, 202]);
+      const card = await connector.until((c) => c.method === 'POST' && cardOf(c.activity)?.actions.some((x) => x.data?.conversationId === user.conversationId) === true, 'the waiting handoff\'s card');
+      expect(path(card)).to.equal(`/v3/conversations/${TEAM}/activities`);
+    } finally {
+      await app.stop();
+      await connector.stop();
+    }
+  });
+});
+
 describe('Caseworkers in Teams when Redis is down at start-up', function () {
-  this.timeout(90_000);
+  this.timeout(150_000);
 
   it('the service starts anyway, and once Redis is up the handoff events arrive and the card is posted', async () => {
     const port = await freePort();
     const connector = new FakeConnector();
     await connector.start();
-    const { app, url } = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniquePrefix('teamsdown') });
+    const { app, url } = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniquePrefix('teamsdown'), LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent' });
     const redis = await startTestRedis(port);
     try {
       const install = {
@@ -417,9 +448,9 @@ describe('Caseworkers in Teams when Redis is down at start-up', function () {
       const user = new DirectLineUser(url);
       await user.start();
       await user.say('English');
-      await user.until((x) => node(x) === 'welcome.group', 'welcome');
+      await user.until((x) => node(x) === 'welcome.group', 'welcome', 30_000);
       await user.say('talk to a person');
-      await user.until((x) => node(x) === 'handoff.queued', 'queued');
+      await user.until((x) => node(x) === 'handoff.queued', 'queued', 30_000);
       const card = await connector.until((c) => c.method === 'POST' && cardOf(c.activity) !== undefined, 'the card, posted from the event subscribed after Redis came up', 40_000);
       expect(path(card)).to.equal(`/v3/conversations/${TEAM}/activities`);
     } finally {

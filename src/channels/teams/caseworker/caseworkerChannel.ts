@@ -120,10 +120,12 @@ export class TeamsCaseworkerChannel implements Middleware {
     if (this.unsubscribe || this.closed) return;
     try {
       this.unsubscribe = await this.deps.bus.subscribe(HANDOFF_CHANNEL, (message) => this.onEvent(message));
-      if (this.closed) this.unsubscribe();
+      if (this.closed) return this.unsubscribe();
+      // Events published while nobody listened are gone (pub/sub): what is open now gets its card.
+      this.catchUp();
     } catch (err) {
       this.deps.log.warn({ err: { message: (err as Error).message } }, 'teams caseworker channel: handoff events not subscribed yet; trying again');
-      this.retry = setTimeout(() => void this.start(Math.min(delayMs * 2, 30_000)), delayMs);
+      this.retry = setTimeout(() => void this.start(Math.min(delayMs * 2, 10_000)), delayMs);
       this.retry.unref();
     }
   }
@@ -131,7 +133,19 @@ export class TeamsCaseworkerChannel implements Middleware {
   private onEvent(message: unknown): void {
     const event = message as Partial<HandoffEvent> | null;
     if (!event || typeof event.conversationId !== 'string') return;
-    const run = this.sync(event.conversationId).catch((err: Error) => this.deps.log.warn({ err: { message: err.message }, type: event.type }, 'teams caseworker channel not updated'));
+    this.track(this.sync(event.conversationId).catch((err: Error) => this.deps.log.warn({ err: { message: err.message }, type: event.type }, 'teams caseworker channel not updated')));
+  }
+
+  /** Brings every open handoff's card up to date (after subscribing, after an installation): each is posted once all the same. */
+  private catchUp(): void {
+    this.track(
+      (async () => {
+        for (const record of await this.deps.store.open(1000)) await this.sync(record.conversationId);
+      })().catch((err: Error) => this.deps.log.warn({ err: { message: err.message } }, 'teams caseworker channel: open handoffs not caught up')),
+    );
+  }
+
+  private track(run: Promise<void>): void {
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
@@ -197,6 +211,8 @@ export class TeamsCaseworkerChannel implements Middleware {
       };
       await this.deps.keys.set(TEAM_KEY, JSON.stringify(reference), 0);
       this.deps.log.info({ teamId, configured: this.deps.configuredChannel !== undefined }, 'teams caseworker channel captured');
+      // Handoffs already waiting get their cards now.
+      if (!current) this.catchUp();
     } else if (removed && (await this.team())?.teamId === teamId) {
       await this.deps.keys.delete([TEAM_KEY]);
       this.deps.log.info({ teamId }, 'teams caseworker channel forgotten (app removed from the team)');
