@@ -17,6 +17,7 @@ import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
 import type { SelfHostedChannel } from './channels/selfHosted';
 import { createRecognizer } from './nlu';
+import { createTeamsCaseworkers, type TeamsCaseworkerChannel } from './channels/teams/caseworker';
 import { createHandoff, type Handoff } from './handoff/compose';
 import { menuWord } from './handoff/router';
 import { ErasureRegistry, eraseOtherConversationsState } from './erasure/registry';
@@ -38,6 +39,8 @@ export interface App {
   server: Server;
   /** Caseworkers taking over: queue, transcript, console. */
   handoff: Handoff;
+  /** The caseworkers' Teams channel (cards, claims and replies from Teams). */
+  teamsCaseworkers: TeamsCaseworkerChannel;
   /** "Delete my data": the parts' erasure hooks (the handoff registers its own). */
   erasure: ErasureRegistry;
   /** Listens on config.port (0: a free port); resolves with the port. */
@@ -117,6 +120,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
       continueConversation: (reference, logic) => adapter.continueConversationAsync(config.microsoftApp.appId ?? '', reference, logic),
     },
   });
+  // New handoffs as cards in the caseworkers' Teams channel, claimed and answered there.
+  const teamsCaseworkers = createTeamsCaseworkers({ config, log, metrics, i18n, handoff, connector: (appId, serviceUrl) => adapter.connectorClientFor(appId, serviceUrl) });
   // one event bus for the service: the handoff's events and the Direct Line log's notifications
   const directLine = createDirectLine(config, log, handoff.bus);
   const channels: SelfHostedChannel[] = [directLineChannel(directLine, config), ...(sms.bridge ? [sms.bridge] : [])];
@@ -153,7 +158,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     safetyChecks: bot.safetyChecks,
     localeOf: (ctx) => bot.localeOf(ctx),
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
-    channelMiddleware: [sms.turns],
+    channelMiddleware: [sms.turns, teamsCaseworkers],
     handoff: handoff.middleware,
   });
   adapter.use(rememberConversations(userConversations));
@@ -180,9 +185,11 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     adapter,
     bot,
     handoff,
+    teamsCaseworkers,
     erasure,
     server: http.server,
     listen: async () => {
+      await teamsCaseworkers.start();
       // Warm first, then listen: no request (readiness probe included) reaches a cold process.
       if (config.warmUpTurns > 0) {
         try {
@@ -210,6 +217,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
         await Promise.race([closed, new Promise((r) => setTimeout(r, 100))]);
         for (const channel of channels) await channel.close();
         await sms.close();
+        await teamsCaseworkers.close();
         await handoff.close();
         await limiter.close();
         await store.close();

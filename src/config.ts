@@ -55,6 +55,21 @@ export interface Config {
   handoff: HandoffConfig;
   /** Who may reach what: /api/messages in local mode, proxies, per-client limits. */
   protection: ProtectionConfig;
+  /** Microsoft Teams as the caseworkers' second console. */
+  teams: TeamsConfig;
+}
+
+export interface TeamsConfig {
+  /**
+   * The Teams channel (its id, `19:…@thread.tacv2`) where new handoffs are posted
+   * (TEAMS_CASEWORKER_CHANNEL); unset: the General channel of the team the app is installed in.
+   */
+  caseworkerChannel: string | undefined;
+  /**
+   * The Entra ID tenant whose teams may become the caseworkers' channel (TEAMS_TENANT_ID, else
+   * MicrosoftAppTenantId); unset: the tenant of the first team the app is installed in.
+   */
+  tenantId: string | undefined;
 }
 
 export interface ProtectionConfig {
@@ -265,7 +280,30 @@ export function loadConfig(env: Env = process.env): Config {
       ...loadConsoleSignInConfig(env, production),
     },
     protection: loadProtectionConfig(env, production, appId),
+    teams: { caseworkerChannel: teamsChannelId(env, 'TEAMS_CASEWORKER_CHANNEL'), tenantId: guid(env, 'TEAMS_TENANT_ID') ?? tenantId?.toLowerCase() },
   };
+}
+
+/** A GUID (an Entra ID tenant or object id), in lower case. */
+function guid(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) throw new ConfigError(name, 'a GUID (Entra admin center → Overview → Tenant ID)', raw);
+  return raw.toLowerCase();
+}
+
+/** A Teams channel id as Teams writes it (Teams → the channel → Get link to channel: the part after /channel/, URL-decoded). */
+function teamsChannelId(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    // kept as written; the check below names it
+  }
+  if (!/^19:[^\s;/]+@thread\.(tacv2|skype)$/.test(id)) throw new ConfigError(name, 'a Teams channel id such as 19:abc…@thread.tacv2 (Teams: the channel\'s "Get link to channel", the part after /channel/)', raw);
+  return id;
 }
 
 const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;

@@ -33,6 +33,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectorTransientResponses = new Counter({
+    name: 'bot_connector_transient_responses_total',
+    help: 'Throttled (429) or failed (5xx) answers from the Bot Connector (Teams, Azure channels), by status. The connector client retries them, up to 3 times, waiting what Retry-After asks or backing off exponentially.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly teamsConnectorFailures = new Counter({
+    name: 'teams_connector_failures_total',
+    help: 'Bot Connector calls to the caseworkers\' Teams channel that failed after the connector client\'s retries, by operation (post, update, relay).',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
   readonly lockWaits = new Counter({
     name: 'bot_turn_lock_waits_total',
     help: 'Times a turn found its conversation busy with another turn and waited.',

@@ -106,7 +106,18 @@
     $('who').textContent = t('signed_in_as') + ' ' + session.user + (session.role === 'admin' ? ' (admin)' : '');
     loadQueue();
     listen();
+    openFromLink();
   }
+
+  /** A link to one conversation (the Teams card's "Open in console"): /console#conversation=<id>. */
+  function openFromLink() {
+    var m = /^#conversation=(.+)$/.exec(window.location.hash);
+    if (!m) return;
+    var id;
+    try { id = decodeURIComponent(m[1]); } catch { return; }
+    open(id);
+  }
+  window.addEventListener('hashchange', function () { if (session) openFromLink(); });
 
   function waited(seconds) {
     var s = Math.max(0, Math.floor(seconds));

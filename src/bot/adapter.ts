@@ -45,6 +45,15 @@ export class IntegrationAdapter extends CloudAdapter {
   processParsed(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, withDates(activity), logic);
   }
+
+  /**
+   * The Bot Connector client at `serviceUrl`, signed as the bot, outside any turn: for messages that
+   * answer nobody (the caseworkers' Teams channel), which therefore take no conversation's turn lock
+   * and run no middleware. The same client cache as every turn.
+   */
+  connectorClientFor(botAppId: string, serviceUrl: string): Promise<ConnectorClient> {
+    return this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(botAppId)).create(serviceUrl, undefined);
+  }
 }
 
 /** Timestamps arrive as strings; botbuilder expects Dates and keeps the raw strings beside them. */
@@ -73,7 +82,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     MicrosoftAppType: app.appType,
     MicrosoftAppTenantId: app.tenantId,
   });
-  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth, undefined, deps.ownConnector));
+  const adapter = new IntegrationAdapter(new ReusableClientsAuthentication(auth, undefined, deps.ownConnector, (status) => metrics.connectorTransientResponses.inc({ status: String(status) })));
   adapter.use(
     new TurnSerializer(deps.store, {
       lockTtlMs: config.turnLockTtlMs,

@@ -24,11 +24,14 @@ export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
   /**
    * @param ownConnector a self-hosted channel's client for its own serviceUrls (src/channels/directline),
    *   which signs with the channel's token instead of asking Azure AD; undefined for any other URL.
+   * @param onTransientResponse called for every 429 and 5xx answer of the Bot Connector, each
+   *   attempt of the client's own retries included (a metric).
    */
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly maxClients = 256,
     private readonly ownConnector?: (serviceUrl: string) => ConnectorClient | undefined,
+    private readonly onTransientResponse?: (status: number) => void,
   ) {
     super();
   }
@@ -69,11 +72,12 @@ export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
     const cache = this.connectors;
     const remember = this.remember.bind(this);
     const own = this.ownConnector;
+    const onTransient = this.onTransientResponse;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
         const client = own?.(serviceUrl);
         if (client) return Promise.resolve(client);
-        return remember(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+        return remember(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience).then((made) => countTransientResponses(made, onTransient)));
       }
     })();
   }
@@ -88,6 +92,34 @@ export class ReusableClientsAuthentication extends BotFrameworkAuthentication {
     made.catch(() => cache.delete(key));
     return made;
   }
+}
+
+/** The part of @azure/core-rest-pipeline's Pipeline used here. */
+interface PipelineLike {
+  addPolicy(policy: { name: string; sendRequest(request: unknown, next: (request: unknown) => Promise<{ status: number }>): Promise<{ status: number }> }, options: { afterPhase: 'Retry' }): void;
+}
+
+/**
+ * Reports every throttled or failed answer the client gets. botframework-connector's client runs on
+ * @azure/core-client, whose default pipeline already retries 429 and 5xx (Retry-After, else
+ * exponential backoff, 3 retries); a policy after its Retry phase sees each attempt. The pipeline
+ * sits on a private field of the compat client: when it is not there, nothing is counted.
+ */
+function countTransientResponses(client: ConnectorClient, onTransient: ((status: number) => void) | undefined): ConnectorClient {
+  const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  if (!onTransient || typeof pipeline?.addPolicy !== 'function') return client;
+  pipeline.addPolicy(
+    {
+      name: 'countTransientResponses',
+      async sendRequest(request, next) {
+        const response = await next(request);
+        if (response.status === 429 || response.status >= 500) onTransient(response.status);
+        return response;
+      },
+    },
+    { afterPhase: 'Retry' },
+  );
+  return client;
 }
 
 function appIdOf(claimsIdentity: ClaimsIdentity): string {

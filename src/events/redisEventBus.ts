@@ -74,7 +74,13 @@ export class RedisEventBus implements EventBus {
     const own = (m: unknown) => listener(m);
     if (!set) {
       this.channels.set(name, (set = new Set([own])));
-      await this.subscriber.subscribe(name);
+      try {
+        await this.subscriber.subscribe(name);
+      } catch (err) {
+        // Not subscribed (Redis unreachable): the next call subscribes again instead of joining a dead entry.
+        if (this.channels.get(name) === set) this.channels.delete(name);
+        throw err;
+      }
     } else set.add(own);
     return () => {
       const current = this.channels.get(name);

@@ -13,9 +13,10 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** `port`: a given port (a test that starts the service before its Redis); else a free one, or REDIS_TEST_URL. */
+export async function startTestRedis(port?: number): Promise<TestRedis> {
   const given = process.env.REDIS_TEST_URL;
-  if (given) return { url: given, stop: async () => {} };
+  if (given && port === undefined) return { url: given, stop: async () => {} };
 
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
@@ -25,7 +26,7 @@ export async function startTestRedis(): Promise<TestRedis> {
         'or point REDIS_TEST_URL at a Redis the tests may write to (they use their own key prefixes).',
     );
   }
-  const port = await freePort();
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tib-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',

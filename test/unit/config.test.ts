@@ -25,12 +25,28 @@ describe('configuration', () => {
     [{ MicrosoftAppId: 'id' }, 'MicrosoftAppPassword must be set'],
     [{ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId must be set'],
     [{ MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI'],
+    [{ TEAMS_CASEWORKER_CHANNEL: 'General' }, 'TEAMS_CASEWORKER_CHANNEL must be a Teams channel id such as 19:abc…@thread.tacv2'],
+    [{ TEAMS_CASEWORKER_CHANNEL: '19:abc@thread.tacv2;messageid=1' }, 'TEAMS_CASEWORKER_CHANNEL must be a Teams channel id'],
+    [{ TEAMS_TENANT_ID: 'toender.dk' }, 'TEAMS_TENANT_ID must be a GUID'],
   ];
   for (const [env, message] of invalid) {
     it(`refuses ${JSON.stringify(env)} with "${message}…"`, () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, message);
     });
   }
+
+  it('reads TEAMS_CASEWORKER_CHANNEL as written or URL-encoded (as in "Get link to channel"); unset: the General channel of the team the app is installed in', () => {
+    expect(loadConfig({}).teams.caseworkerChannel).to.equal(undefined);
+    expect(loadConfig({ TEAMS_CASEWORKER_CHANNEL: '19:a1b2c3@thread.tacv2' }).teams.caseworkerChannel).to.equal('19:a1b2c3@thread.tacv2');
+    expect(loadConfig({ TEAMS_CASEWORKER_CHANNEL: '19%3Aa1b2c3%40thread.tacv2' }).teams.caseworkerChannel).to.equal('19:a1b2c3@thread.tacv2');
+  });
+
+  it('takes the Teams tenant from TEAMS_TENANT_ID, else MicrosoftAppTenantId (lower case); unset: none', () => {
+    const tenant = '3F0C8A51-0000-4B1E-9D7A-00000000AAAA';
+    expect(loadConfig({}).teams.tenantId).to.equal(undefined);
+    expect(loadConfig({ TEAMS_TENANT_ID: tenant }).teams.tenantId).to.equal(tenant.toLowerCase());
+    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: tenant }).teams.tenantId).to.equal(tenant.toLowerCase());
+  });
 
   it('leaves local mode when Bot Framework credentials are set', () => {
     const config = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: 't' });

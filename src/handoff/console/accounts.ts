@@ -18,6 +18,12 @@ export function normalOidcSubject(subject: string): string | undefined {
   return GUID.test(s) ? s.toLowerCase() : s;
 }
 
+/** A Teams user's Entra ID object id as stored (lower case); undefined when it is not a GUID. */
+export function normalTeamsAadId(aadId: string): string | undefined {
+  const s = aadId.trim();
+  return GUID.test(s) ? s.toLowerCase() : undefined;
+}
+
 /** Local caseworker accounts with argon2id password hashes. */
 export class Accounts {
   constructor(private readonly store: ConsoleStore) {}
@@ -48,6 +54,30 @@ export class Accounts {
   async findByOidcSubject(subject: string): Promise<Account | undefined> {
     const oidcSubject = normalOidcSubject(subject);
     return oidcSubject ? this.store.findAccountByOidcSubject(oidcSubject) : undefined;
+  }
+
+  /**
+   * Links a Teams user (Entra ID object id, a GUID) to an account, so they can claim and answer
+   * from a Teams card: an existing account keeps its password or OpenID Connect sign-in and role;
+   * a new one gets neither (it acts from Teams only) and `role`.
+   */
+  async linkTeams(user: string, aadId: string, role: Role = 'caseworker'): Promise<Account> {
+    if (!USER.test(user)) throw new AccountError('The user name must be 2 to 64 letters, digits or . _ @ -');
+    const teamsAadId = normalTeamsAadId(aadId);
+    if (!teamsAadId) throw new AccountError("The Teams user id must be the user's Entra ID object id, a GUID (Entra admin center → Users → the user → Object ID).");
+    // A Teams user acts as one account: linked elsewhere before, that link goes.
+    const before = await this.store.findAccountByTeamsAadId(teamsAadId);
+    if (before && before.user !== user) await this.store.putAccount({ ...before, teamsAadId: undefined });
+    const account: Account = (await this.store.getAccount(user)) ?? { user, role, hash: '', created: Date.now() };
+    account.teamsAadId = teamsAadId;
+    await this.store.putAccount(account);
+    return account;
+  }
+
+  /** The account a Teams user acts as; undefined when no account is linked to them. */
+  async findByTeamsAadId(aadId: string | undefined): Promise<Account | undefined> {
+    const teamsAadId = aadId ? normalTeamsAadId(aadId) : undefined;
+    return teamsAadId ? this.store.findAccountByTeamsAadId(teamsAadId) : undefined;
   }
 
   /** The account when the password is right; undefined otherwise (unknown user, wrong password, or an account without one). */

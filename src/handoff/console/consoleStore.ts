@@ -11,6 +11,8 @@ export interface Account {
   created: number;
   /** The OpenID Connect identity that signs in as this account: Entra ID's `oid` claim (`sub` for other providers). */
   oidcSubject?: string;
+  /** The Teams user (Entra ID object id, `from.aadObjectId`) who acts as this account from a Teams card or thread. */
+  teamsAadId?: string;
 }
 
 export interface Session {
@@ -48,6 +50,8 @@ export interface ConsoleStore {
   putAccount(account: Account): Promise<void>;
   /** The account whose `oidcSubject` is `subject`, if any. */
   findAccountByOidcSubject(subject: string): Promise<Account | undefined>;
+  /** The account whose `teamsAadId` is `aadId`, if any. */
+  findAccountByTeamsAadId(aadId: string): Promise<Account | undefined>;
   /** Keeps a sign-in in progress under `id` (a hash of its state) for `ttlMs`. */
   putOidcFlow(id: string, flow: OidcFlow, ttlMs: number): Promise<void>;
   /** Reads and deletes a sign-in in progress: each can be finished once. */
@@ -83,6 +87,10 @@ export class MemoryConsoleStore implements ConsoleStore {
   }
   async findAccountByOidcSubject(subject: string) {
     const a = [...this.accounts.values()].find((x) => x.oidcSubject === subject);
+    return a ? { ...a } : undefined;
+  }
+  async findAccountByTeamsAadId(aadId: string) {
+    const a = [...this.accounts.values()].find((x) => x.teamsAadId === aadId);
     return a ? { ...a } : undefined;
   }
   async putOidcFlow(id: string, flow: OidcFlow, ttlMs: number) {
@@ -140,7 +148,8 @@ export class MemoryConsoleStore implements ConsoleStore {
 
 /**
  * The console's data in Redis: `<prefix>cw:acct:<user>`, `<prefix>cw:oidc-sub:<subject>` (the user
- * name of the account with that OpenID Connect subject), `<prefix>cw:oidc-flow:<id>` (a sign-in in
+ * name of the account with that OpenID Connect subject), `<prefix>cw:teams-aad:<object id>` (the
+ * same for the Teams user linked to an account), `<prefix>cw:oidc-flow:<id>` (a sign-in in
  * progress, minutes), `<prefix>cw:sess:<id>` (expires after the
  * idle time, restarted by every request), `<prefix>cw:fail:<key>`, and the audit log
  * `<prefix>cw:audit` (a sorted set by time; entries older than AUDIT_RETENTION_DAYS are removed on
@@ -159,12 +168,19 @@ export class RedisConsoleStore implements ConsoleStore {
   async putAccount(account: Account) {
     await this.client.set(this.k(`acct:${account.user}`), JSON.stringify(account));
     if (account.oidcSubject) await this.client.set(this.k(`oidc-sub:${account.oidcSubject}`), account.user);
+    if (account.teamsAadId) await this.client.set(this.k(`teams-aad:${account.teamsAadId}`), account.user);
   }
   async findAccountByOidcSubject(subject: string) {
     const user = await this.client.get(this.k(`oidc-sub:${subject}`));
     const account = user ? await this.getAccount(user) : undefined;
     // The index may name an account since given another subject: the account itself decides.
     return account?.oidcSubject === subject ? account : undefined;
+  }
+  async findAccountByTeamsAadId(aadId: string) {
+    const user = await this.client.get(this.k(`teams-aad:${aadId}`));
+    const account = user ? await this.getAccount(user) : undefined;
+    // As for OpenID Connect subjects: the account itself decides.
+    return account?.teamsAadId === aadId ? account : undefined;
   }
   async putOidcFlow(id: string, flow: OidcFlow, ttlMs: number) {
     await this.client.set(this.k(`oidc-flow:${id}`), JSON.stringify(flow), 'PX', ttlMs);
