@@ -6,7 +6,6 @@
  * (400), the provider's error answer (400), a provider that is down (503, then retried), password
  * sign-in switched off, and configurations missing a piece (refused at start).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { freePort } from '../support/freePort';
 import { testRedisUrl } from '../support/hooks';
 import { startOidcProvider, type TestProvider } from '../support/oidcProvider';
 import { waitUntil } from '../support/pageWait';
+import { runCaseworkerAdd } from '../support/caseworkerCli';
 import { uniquePrefix } from '../support/testKeys';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,7 +31,6 @@ const CLIENT_SECRET = 'test-client-secret-0123456789abcdefghij';
 const ANNA_OID = '6f1c2a9e-1b7d-4c3e-9a51-0d2f4b8e7c11';
 const STRANGER_OID = '0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
 const LEAD_OID = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
-const ROOT = join(__dirname, '..', '..');
 
 /** The cookie header for `name` from a response's Set-Cookie lines. */
 function cookieFrom(res: Response, name: string): string | undefined {
@@ -412,18 +411,7 @@ describe('console: OpenID Connect configuration is refused at start when a piece
 
   it('caseworker:add --oidc-subject makes an account without a password that the subject signs in as', async () => {
     const prefix = uniquePrefix('oidccli');
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'handoff', 'console', 'addCaseworker.ts'), ...args], {
-          cwd: ROOT,
-          env: { ...process.env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('exit', (code) => resolve({ code, out }));
-      });
+    const run = (args: string[]) => runCaseworkerAdd(prefix, args);
     const saved = await run(['--user', 'bo', '--role', 'admin', '--oidc-subject', ANNA_OID.toUpperCase()]);
     expect(saved.code, saved.out).to.equal(0);
     expect(saved.out).to.contain(`subject ${ANNA_OID}`);

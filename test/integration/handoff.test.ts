@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import type { App } from '../../src/app';
 import { startApp } from '../support/botServer';
 import { ConsoleClient, DirectLineUser } from '../support/handoffClients';
 import { testRedisUrl } from '../support/hooks';
+import { runCaseworkerAdd } from '../support/caseworkerCli';
 import { uniquePrefix } from '../support/testKeys';
 
 /**
@@ -300,19 +300,7 @@ describe('handoff: never a dead end (fake clock, office hours from municipality.
 
 describe('npm run caseworker:add', function () {
   this.timeout(60_000);
-  const run = (args: string[], input: string) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'handoff', 'console', 'addCaseworker.ts'), ...args], {
-        cwd: ROOT,
-        env: { ...process.env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefixCli, LOG_LEVEL: 'silent' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.stdin.end(input);
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+  const run = (args: string[], input: string) => runCaseworkerAdd(prefixCli, args, input);
   const prefixCli = uniquePrefix('cwadd');
 
   it('refuses an empty or short password and saves an argon2id hash for a good one', async () => {

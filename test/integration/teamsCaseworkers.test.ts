@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import Redis from 'ioredis';
 import type { Activity } from 'botbuilder';
@@ -13,6 +11,7 @@ import { testRedisUrl } from '../support/hooks';
 import { testRedisCluster } from '../support/redisCluster';
 import { freePort } from '../support/freePort';
 import { startTestRedis } from '../support/redisServer';
+import { runCaseworkerAdd } from '../support/caseworkerCli';
 import { uniquePrefix } from '../support/testKeys';
 
 /**
@@ -306,21 +305,8 @@ for (const target of targets) describe(`Caseworkers in Teams: handoff cards in t
 
 describe('npm run caseworker:add -- --teams-aad-id', function () {
   this.timeout(60_000);
-  const ROOT = join(__dirname, '..', '..');
   const prefix = uniquePrefix('cwteams');
-  const run = (args: string[], input = '') =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'handoff', 'console', 'addCaseworker.ts'), ...args], {
-        cwd: ROOT,
-        env: { ...process.env, REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.stdin.end(input);
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+  const run = (args: string[], input = '') => runCaseworkerAdd(prefix, args, input);
 
   it('links a Teams user to an existing account (its password kept), makes a Teams-only account, and refuses an id that is not a GUID', async () => {
     const password = 'correct horse battery staple';
