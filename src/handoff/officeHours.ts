@@ -1,5 +1,8 @@
 import type { Fact } from '../paths/types';
 
+/** The municipality fact the hours are read from. */
+export const OFFICE_HOURS_FACT = 'caseworker_hours';
+
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 interface Span {
@@ -22,7 +25,7 @@ export class OfficeHours {
   }
 
   static fromFacts(facts: Map<string, Fact>): OfficeHours {
-    const fact = facts.get('caseworker_hours');
+    const fact = facts.get(OFFICE_HOURS_FACT);
     const value = fact && fact.status !== 'to_be_confirmed' && typeof fact.value === 'string' ? fact.value : undefined;
     return new OfficeHours(value);
   }

@@ -183,6 +183,15 @@ describe('content:check and content:graph', () => {
     expect(bad.stdout).to.contain('work.yaml:56 (node work.dangling)').and.to.contain('fix:');
   });
 
+  it("content:check counts the facts the code reads (the safety reply's helpline, the caseworkers' hours) as used", function () {
+    this.timeout(30_000);
+    const own = run('contentCheck.ts', { DIALOGS_DIR: '', LOCALES_DIR: '' });
+    expect(own.status, own.stdout + own.stderr).to.equal(0);
+    for (const fact of ['domestic_violence_line', 'caseworker_hours', 'crisis_line']) {
+      expect(own.stdout).not.to.contain(`(node facts.${fact}): is not used by any text`);
+    }
+  });
+
   it('draws every node and every arrow of the paths as SVG', () => {
     const fixture = fixtureContent('good');
     const graph = loadGraph(fixture.dialogsDir);
