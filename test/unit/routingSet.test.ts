@@ -67,3 +67,30 @@ describe('held-out routing set 2026-12b (never tuned on)', () => {
     expect(cases.filter((c) => learned.has(fold(c.text)) && !ALREADY_IN_THE_PHRASES.has(c.text)).map((c) => `${c.locale}: ${c.text}`)).to.deep.equal([]);
   });
 });
+
+/**
+ * The third held-out set (test/nlu-dev/heldout-2026-12c), written 2026-12-02 by a session that had not seen the
+ * phrases, the dev sets or the earlier held-out sets, and never tuned on: its routing questions must stay out of
+ * what the recogniser learns.
+ */
+describe('held-out routing set 2026-12c (never tuned on)', () => {
+  const SET = join(__dirname, '..', '..', 'test', 'nlu-dev', 'heldout-2026-12c');
+  const cases = loadRoutingSet(join(SET, 'routing'));
+
+  it('asks 3 questions in each of the 11 areas in all ten languages, which --set accepts', () => {
+    expect(setOption(['--set', SET])).to.equal(SET);
+    for (const lng of NLU_LANGUAGES) {
+      for (const area of AREAS) expect(cases.filter((c) => c.area === area && c.locale === lng).length, `${lng} ${area}`).to.equal(3);
+    }
+    expect(cases).to.have.length(330);
+  });
+
+  it('is not among the phrases, the dev set or the safety examples and traps', () => {
+    const learned = new Set([...allPhrases(loadPhraseBank()).map((p) => fold(p.text)), ...loadDevSet().map((c) => fold(c.text))]);
+    for (const lng of NLU_LANGUAGES) {
+      const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', lng, 'safety.json'), 'utf8')) as SafetyLanguage;
+      for (const list of [...Object.values(spec.signals), ...Object.values(spec.examples ?? {}), spec.notAlarms ?? []]) for (const t of list ?? []) learned.add(fold(t));
+    }
+    expect(cases.filter((c) => learned.has(fold(c.text))).map((c) => `${c.locale}: ${c.text}`)).to.deep.equal([]);
+  });
+});
