@@ -1,15 +1,29 @@
-import { INTENTS, type Intent } from './intents';
+import { fold } from './fold';
+import { INTENTS, topicOf, type Intent } from './intents';
 import { LanguageIdentifier } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
 import type { Recognition, Recognizer } from './recognizer';
+import { TopicLexicon } from './topicLexicon';
 
 /** Below this score the best intent is not trusted and the answer is `none`. */
 export const MIN_INTENT_SCORE = 0.2;
 /** How close a request must come to `none` to win over a greeting in the same message. */
 const CONTENT_OVER_NONE = 0.7;
+
+/**
+ * How much the topic words (topics.json) add to a topic's score: each word of the topic or of
+ * one of its subtopics adds `weight` to all of them, up to `cap` words; an intent's own words
+ * add `own` more.
+ */
+export interface LexiconFusion {
+  weight: number;
+  cap: number;
+  own: number;
+}
+export const DEFAULT_FUSION: LexiconFusion = { weight: 0.3, cap: 1.5, own: 0.05 };
 
 /**
  * The default recogniser: no network, trained at start-up from the example phrases in
@@ -20,9 +34,11 @@ export class EmbeddedRecognizer implements Recognizer {
   private readonly classifier: NgramClassifier;
   readonly languages: LanguageIdentifier;
   readonly numbers: NumberReader;
+  readonly topicWords: TopicLexicon;
 
-  constructor(bank: PhraseBank = loadPhraseBank()) {
+  constructor(bank: PhraseBank = loadPhraseBank(), readonly fusion: LexiconFusion = DEFAULT_FUSION) {
     this.bank = bank;
+    this.topicWords = new TopicLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}));
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
@@ -61,9 +77,28 @@ export class EmbeddedRecognizer implements Recognizer {
     return content && content.score >= Math.max(MIN_INTENT_SCORE, CONTENT_OVER_NONE * top.score) ? content : top;
   }
 
-  /** Every intent with its score, best first. */
+  /**
+   * Every intent with its score, best first: the example sentences' similarity, raised for the
+   * topics whose domain words the text contains (a stranger's wording rarely looks like an
+   * example, but it names the doctor, the rent or the bus).
+   */
   rank(text: string): Ranked[] {
-    return this.classifier.rank(text).filter((r) => (INTENTS as readonly string[]).includes(r.label));
+    const ranked = this.classifier.rank(text).filter((r) => (INTENTS as readonly string[]).includes(r.label));
+    const evidence = this.topicWords.score(fold(text), (w) => this.classifier.wordWeight(w));
+    if (evidence.size === 0) return ranked;
+    const { weight, cap, own } = this.fusion;
+    // A topic's words count for the topic and every subtopic of it (the example sentences tell
+    // the subtopics apart); a subtopic's own words add a little more.
+    const family = new Map<string, number>();
+    for (const [intent, s] of evidence) family.set(topicOf(intent), (family.get(topicOf(intent)) ?? 0) + s);
+    return ranked
+      .map((r) => {
+        const f = family.get(topicOf(r.label));
+        if (!f || !r.label.startsWith('topic.')) return r;
+        const b = weight * Math.min(f, cap) + own * (evidence.get(r.label as Intent) ?? 0);
+        return { label: r.label, score: Math.min(1, r.score + b) };
+      })
+      .sort((a, b) => b.score - a.score);
   }
 }
 

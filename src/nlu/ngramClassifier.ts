@@ -45,6 +45,7 @@ export class NgramClassifier {
   private readonly docLabels: number[] = [];
   private readonly labels: string[] = [];
   private readonly unknownWeight: number;
+  private readonly oneLabelWeight: number;
   private readonly docScores: Float64Array;
 
   constructor(examples: LabelledText[]) {
@@ -61,6 +62,7 @@ export class NgramClassifier {
     const labelCount = new Set(examples.map((e) => e.label)).size;
     // Inverse label frequency: a feature seen under many labels ("please", "i want") says little.
     this.unknownWeight = Math.log(labelCount + 1) + 1;
+    this.oneLabelWeight = Math.log((labelCount + 1) / 2) + 1;
     for (const f of labelsOf.keys()) {
       this.featureIds.set(f, this.weightOf.length);
       this.weightOf.push(Math.log((labelCount + 1) / (labelsOf.get(f)!.size + 1)) + 1);
@@ -79,6 +81,16 @@ export class NgramClassifier {
       }
     });
     this.docScores = new Float64Array(docs.length);
+  }
+
+  /**
+   * How much a whole word says about the label (0…1): 1 for a word no example uses or uses under
+   * one label, less for a word the examples use under many ("igu" is IGU in Danish and "me" in
+   * Somali).
+   */
+  wordWeight(word: string): number {
+    const id = this.featureIds.get(`w:${word}`);
+    return id === undefined ? 1 : Math.min(1, this.weightOf[id] / this.oneLabelWeight);
   }
 
   /** Every label with its score (0…1), best first. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { INTENTS, isIntent, type Intent } from './intents';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
+import type { TopicWords } from './topicLexicon';
 
 /** One language's example phrases (locales/<lng>/nlu.json). */
 export interface LanguagePhrases {
@@ -17,6 +18,8 @@ export interface LanguagePhrases {
    * Farsi written in Latin letters, which the intent phrases alone cover too thinly.
    */
   languageSamples?: string[];
+  /** The domain words of each topic (locales/<lng>/topics.json; optional). */
+  topics?: TopicWords;
 }
 
 export interface Phrase {
@@ -57,9 +60,28 @@ export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
     if (parsed.languageSamples !== undefined && (!Array.isArray(parsed.languageSamples) || parsed.languageSamples.some((p) => typeof p !== 'string'))) {
       throw new Error(`${path}: languageSamples must be a list of phrases`);
     }
-    bank[lng] = { intents: parsed.intents ?? {}, numbers: parsed.numbers ?? {}, numberPrefixes: parsed.numberPrefixes ?? [], languageSamples: parsed.languageSamples ?? [] };
+    bank[lng] = { intents: parsed.intents ?? {}, numbers: parsed.numbers ?? {}, numberPrefixes: parsed.numberPrefixes ?? [], languageSamples: parsed.languageSamples ?? [], topics: loadTopicWords(localeFile(dir, lng, 'topics.json')) };
   }
   return bank;
+}
+
+/** A language's topic words; none when the file is absent. A file that is there must be right. */
+function loadTopicWords(path: string): TopicWords {
+  if (!existsSync(path)) return {};
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${path}: cannot read the topic words (${(err as Error).message})`);
+  }
+  const out: TopicWords = {};
+  for (const [name, list] of Object.entries(parsed)) {
+    if (name.startsWith('_')) continue; // notes
+    if (!isIntent(name) || !name.startsWith('topic.')) throw new Error(`${path}: "${name}" is not a topic intent (known: ${INTENTS.filter((i) => i.startsWith('topic.')).join(', ')})`);
+    if (!Array.isArray(list) || list.some((w) => typeof w !== 'string' || w.trim() === '')) throw new Error(`${path}: "${name}" must be a list of non-empty words`);
+    out[name] = list as string[];
+  }
+  return out;
 }
 
 /** Every example phrase with its intent and language, in a stable order. */

@@ -1,0 +1,112 @@
+import { fold, words } from './fold';
+import { isIntent, type Intent } from './intents';
+
+/**
+ * The domain words of each topic, per language (locales/<lng>/topics.json): what a stranger's
+ * question almost always contains even when no example sentence looks like it ("my tooth hurts
+ * since the war" → health). Entry syntax, matched on folded text:
+ * - `stem`   a word that starts with it ("doctor" → doctors);
+ * - `=word`  that exact word only (short words: "=bus");
+ * - `*part`  anywhere inside a word (compounds, attached prefixes: "*arzt" → Zahnarzt, "*طبيب" → للطبيب);
+ * - `a b`    consecutive words, each matched as above.
+ */
+export type TopicWords = Partial<Record<Intent, string[]>>;
+
+type Mode = 'prefix' | 'exact' | 'infix';
+
+interface Part {
+  mode: Mode;
+  text: string;
+}
+
+interface Entry {
+  intent: Intent;
+  parts: Part[];
+  /** The number of words it has (a phrase says more than one of its words), shared by the topics that list it. */
+  weight: number;
+}
+
+/** How many characters index an entry (its first ones); shorter stems are matched exactly. */
+const KEY = 3;
+
+/** The parts of one written part: "igu-forløb" folds to two words, each its own part. */
+function parts(raw: string): Part[] {
+  const mode: Mode = raw.startsWith('=') ? 'exact' : raw.startsWith('*') ? 'infix' : 'prefix';
+  const texts = words(fold(mode === 'prefix' ? raw : raw.slice(1)));
+  // A stem shorter than the index key would catch too much: it is matched as a whole word.
+  return texts.map((text) => ({ mode: mode !== 'exact' && [...text].length < KEY ? 'exact' : mode, text }));
+}
+
+export class TopicLexicon {
+  private readonly exact = new Map<string, Entry[]>();
+  private readonly byKey = new Map<string, Entry[]>();
+  private readonly infixByKey = new Map<string, Entry[]>();
+  readonly size: number;
+
+  constructor(lists: TopicWords[]) {
+    const entries: Entry[] = [];
+    const seen = new Map<string, Entry[]>();
+    for (const list of lists) {
+      for (const [intent, raws] of Object.entries(list)) {
+        if (!isIntent(intent)) continue;
+        for (const raw of raws ?? []) {
+          const entryParts = raw.trim().split(/\s+/).flatMap(parts);
+          if (entryParts.length === 0) continue;
+          const signature = entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
+          const same = seen.get(signature) ?? [];
+          if (same.some((e) => e.intent === intent)) continue;
+          const entry: Entry = { intent, parts: entryParts, weight: 1 };
+          same.push(entry);
+          seen.set(signature, same);
+          entries.push(entry);
+        }
+      }
+    }
+    for (const same of seen.values()) for (const e of same) e.weight = e.parts.length / same.length;
+    for (const entry of entries) {
+      const first = entry.parts[0];
+      const index = first.mode === 'exact' ? this.exact : first.mode === 'infix' ? this.infixByKey : this.byKey;
+      const key = first.mode === 'exact' ? first.text : [...first.text].slice(0, KEY).join('');
+      const list = index.get(key) ?? [];
+      list.push(entry);
+      index.set(key, list);
+    }
+    this.size = entries.length;
+  }
+
+  /**
+   * Each topic's evidence in a folded text: the summed weight of the distinct entries it contains,
+   * each scaled by `wordWeight` of the word it starts at (a word common to many intents says less).
+   */
+  score(folded: string, wordWeight: (word: string) => number = () => 1): Map<Intent, number> {
+    const out = new Map<Intent, number>();
+    if (this.size === 0) return out;
+    const ws = words(folded);
+    const found = new Map<Entry, number>();
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      const consider = (list: Entry[] | undefined): void => {
+        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i)) found.set(e, wordWeight(w));
+      };
+      consider(this.exact.get(w));
+      const chars = [...w];
+      if (chars.length >= KEY) consider(this.byKey.get(chars.slice(0, KEY).join('')));
+      if (this.infixByKey.size > 0) {
+        for (let c = 0; c + KEY <= chars.length; c++) consider(this.infixByKey.get(chars.slice(c, c + KEY).join('')));
+      }
+    }
+    for (const [e, scale] of found) out.set(e.intent, (out.get(e.intent) ?? 0) + e.weight * scale);
+    return out;
+  }
+}
+
+function matchesPart(p: Part, w: string | undefined): boolean {
+  if (w === undefined) return false;
+  if (p.mode === 'exact') return w === p.text;
+  if (p.mode === 'prefix') return w.startsWith(p.text);
+  return w.includes(p.text);
+}
+
+function matchesAt(e: Entry, ws: string[], i: number): boolean {
+  return e.parts.every((p, k) => matchesPart(p, ws[i + k]));
+}
