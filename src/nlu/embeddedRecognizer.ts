@@ -1,12 +1,12 @@
 import { fold } from './fold';
-import { INTENTS, topicOf, type Intent } from './intents';
+import { INTENTS, isIntent, topicOf, type Intent } from './intents';
 import { LanguageIdentifier } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
 import type { Recognition, Recognizer } from './recognizer';
-import { TopicLexicon } from './topicLexicon';
+import { WordLexicon } from './wordLexicon';
 
 /** Below this score the best intent is not trusted and the answer is `none`. */
 export const MIN_INTENT_SCORE = 0.2;
@@ -34,11 +34,11 @@ export class EmbeddedRecognizer implements Recognizer {
   private readonly classifier: NgramClassifier;
   readonly languages: LanguageIdentifier;
   readonly numbers: NumberReader;
-  readonly topicWords: TopicLexicon;
+  readonly topicWords: WordLexicon<Intent>;
 
   constructor(bank: PhraseBank = loadPhraseBank(), readonly fusion: LexiconFusion = DEFAULT_FUSION) {
     this.bank = bank;
-    this.topicWords = new TopicLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}));
+    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent);
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));

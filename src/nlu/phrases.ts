@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { INTENTS, isIntent, type Intent } from './intents';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
-import type { TopicWords } from './topicLexicon';
+import type { WordLists } from './wordLexicon';
 
 /** One language's example phrases (locales/<lng>/nlu.json). */
 export interface LanguagePhrases {
@@ -19,7 +19,7 @@ export interface LanguagePhrases {
    */
   languageSamples?: string[];
   /** The domain words of each topic (locales/<lng>/topics.json; optional). */
-  topics?: TopicWords;
+  topics?: WordLists<Intent>;
 }
 
 export interface Phrase {
@@ -66,7 +66,7 @@ export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
 }
 
 /** A language's topic words; none when the file is absent. A file that is there must be right. */
-function loadTopicWords(path: string): TopicWords {
+function loadTopicWords(path: string): WordLists<Intent> {
   if (!existsSync(path)) return {};
   let parsed: Record<string, unknown>;
   try {
@@ -74,7 +74,7 @@ function loadTopicWords(path: string): TopicWords {
   } catch (err) {
     throw new Error(`${path}: cannot read the topic words (${(err as Error).message})`);
   }
-  const out: TopicWords = {};
+  const out: WordLists<Intent> = {};
   for (const [name, list] of Object.entries(parsed)) {
     if (name.startsWith('_')) continue; // notes
     if (!isIntent(name) || !name.startsWith('topic.')) throw new Error(`${path}: "${name}" is not a topic intent (known: ${INTENTS.filter((i) => i.startsWith('topic.')).join(', ')})`);

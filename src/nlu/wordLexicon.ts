@@ -1,16 +1,16 @@
 import { fold, words } from './fold';
-import { isIntent, type Intent } from './intents';
 
 /**
- * The domain words of each topic, per language (locales/<lng>/topics.json): what a stranger's
- * question almost always contains even when no example sentence looks like it ("my tooth hurts
- * since the war" → health). Entry syntax, matched on folded text:
+ * Words by label, per language: the domain words of each topic (locales/<lng>/topics.json: what a
+ * stranger's question almost always contains even when no example sentence looks like it, "my
+ * tooth hurts since the war" → health) and the danger words of each kind of emergency
+ * (locales/<lng>/danger.json). Entry syntax, matched on folded text:
  * - `stem`   a word that starts with it ("doctor" → doctors);
  * - `=word`  that exact word only (short words: "=bus");
  * - `*part`  anywhere inside a word (compounds, attached prefixes: "*arzt" → Zahnarzt, "*طبيب" → للطبيب);
  * - `a b`    consecutive words, each matched as above.
  */
-export type TopicWords = Partial<Record<Intent, string[]>>;
+export type WordLists<L extends string> = Partial<Record<L, string[]>>;
 
 type Mode = 'prefix' | 'exact' | 'infix';
 
@@ -19,8 +19,8 @@ interface Part {
   text: string;
 }
 
-interface Entry {
-  intent: Intent;
+interface Entry<L extends string> {
+  label: L;
   parts: Part[];
   /** The number of words it has (a phrase says more than one of its words), shared by the topics that list it. */
   weight: number;
@@ -37,25 +37,26 @@ function parts(raw: string): Part[] {
   return texts.map((text) => ({ mode: mode !== 'exact' && [...text].length < KEY ? 'exact' : mode, text }));
 }
 
-export class TopicLexicon {
-  private readonly exact = new Map<string, Entry[]>();
-  private readonly byKey = new Map<string, Entry[]>();
-  private readonly infixByKey = new Map<string, Entry[]>();
+export class WordLexicon<L extends string> {
+  private readonly exact = new Map<string, Entry<L>[]>();
+  private readonly byKey = new Map<string, Entry<L>[]>();
+  private readonly infixByKey = new Map<string, Entry<L>[]>();
   readonly size: number;
 
-  constructor(lists: TopicWords[]) {
-    const entries: Entry[] = [];
-    const seen = new Map<string, Entry[]>();
+  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows. */
+  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L) {
+    const entries: Entry<L>[] = [];
+    const seen = new Map<string, Entry<L>[]>();
     for (const list of lists) {
-      for (const [intent, raws] of Object.entries(list)) {
-        if (!isIntent(intent)) continue;
+      for (const [label, raws] of Object.entries(list) as [string, string[] | undefined][]) {
+        if (!isLabel(label)) continue;
         for (const raw of raws ?? []) {
           const entryParts = raw.trim().split(/\s+/).flatMap(parts);
           if (entryParts.length === 0) continue;
           const signature = entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
           const same = seen.get(signature) ?? [];
-          if (same.some((e) => e.intent === intent)) continue;
-          const entry: Entry = { intent, parts: entryParts, weight: 1 };
+          if (same.some((e) => e.label === label)) continue;
+          const entry: Entry<L> = { label, parts: entryParts, weight: 1 };
           same.push(entry);
           seen.set(signature, same);
           entries.push(entry);
@@ -75,17 +76,17 @@ export class TopicLexicon {
   }
 
   /**
-   * Each topic's evidence in a folded text: the summed weight of the distinct entries it contains,
+   * Each label's evidence in a folded text: the summed weight of the distinct entries it contains,
    * each scaled by `wordWeight` of the word it starts at (a word common to many intents says less).
    */
-  score(folded: string, wordWeight: (word: string) => number = () => 1): Map<Intent, number> {
-    const out = new Map<Intent, number>();
+  score(folded: string, wordWeight: (word: string) => number = () => 1): Map<L, number> {
+    const out = new Map<L, number>();
     if (this.size === 0) return out;
     const ws = words(folded);
-    const found = new Map<Entry, number>();
+    const found = new Map<Entry<L>, number>();
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
-      const consider = (list: Entry[] | undefined): void => {
+      const consider = (list: Entry<L>[] | undefined): void => {
         for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i)) found.set(e, wordWeight(w));
       };
       consider(this.exact.get(w));
@@ -95,7 +96,7 @@ export class TopicLexicon {
         for (let c = 0; c + KEY <= chars.length; c++) consider(this.infixByKey.get(chars.slice(c, c + KEY).join('')));
       }
     }
-    for (const [e, scale] of found) out.set(e.intent, (out.get(e.intent) ?? 0) + e.weight * scale);
+    for (const [e, scale] of found) out.set(e.label, (out.get(e.label) ?? 0) + e.weight * scale);
     return out;
   }
 }
@@ -107,6 +108,6 @@ function matchesPart(p: Part, w: string | undefined): boolean {
   return w.includes(p.text);
 }
 
-function matchesAt(e: Entry, ws: string[], i: number): boolean {
+function matchesAt<L extends string>(e: Entry<L>, ws: string[], i: number): boolean {
   return e.parts.every((p, k) => matchesPart(p, ws[i + k]));
 }

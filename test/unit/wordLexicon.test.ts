@@ -4,23 +4,23 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
 import { fold } from '../../src/nlu/fold';
-import { INTENTS } from '../../src/nlu/intents';
+import { INTENTS, isIntent, type Intent } from '../../src/nlu/intents';
 import { loadPhraseBank } from '../../src/nlu/phrases';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
-import { TopicLexicon } from '../../src/nlu/topicLexicon';
+import { WordLexicon } from '../../src/nlu/wordLexicon';
 import { LOCALES_DIR } from '../../src/i18n';
 
-const score = (lexicon: TopicLexicon, text: string) => Object.fromEntries(lexicon.score(fold(text)));
+const score = (lexicon: WordLexicon<Intent>, text: string) => Object.fromEntries(lexicon.score(fold(text)));
 
 describe('topic words (locales/<lng>/topics.json)', () => {
-  const lexicon = new TopicLexicon([
+  const lexicon = new WordLexicon<Intent>([
     {
       'topic.health': ['doctor', '*arzt', '*طبيب', '=gp'],
       'topic.everyday': ['=bus', 'driving licence'],
       'topic.housing': ['deposit'],
       'topic.money': ['deposit'],
     },
-  ]);
+  ], isIntent);
 
   it('matches a stem at the start of a word, a part inside a word, an exact word and a phrase', () => {
     expect(score(lexicon, 'Two DOCTORS said so')).to.deep.equal({ 'topic.health': 1 });
