@@ -3,7 +3,8 @@ import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
 import { fold, words } from './fold';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
-import { NgramClassifier } from './ngramClassifier';
+import { DangerWords } from './dangerWords';
+import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { allPhrases, loadPhraseBank, localeFile, type PhraseBank } from './phrases';
 
 export const SAFETY_CATEGORIES = ['emergency.medical', 'emergency.violence', 'emergency.self_harm', 'emergency.danger'] as const;
@@ -81,8 +82,8 @@ export interface SafetyHit {
   kind: SafetyKind;
   /** The language of the phrase that raised the alarm. */
   language: NluLanguage;
-  /** A phrase or cue of the lexicon, or the classifier's score. */
-  via: 'lexicon' | 'classifier';
+  /** A phrase or cue of the lexicon, the classifier's score, or a danger word (only ever borderline). */
+  via: 'lexicon' | 'classifier' | 'words';
   score?: number;
   /** The phrase or cue that matched (for reports and tests; never logged with the message). */
   rule?: string;
@@ -220,6 +221,11 @@ const EMPTY: Set<string> = new Set();
 /** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
 export const CLASSIFIER_ALARM = 0.85;
 export const CLASSIFIER_ASK = 0.5;
+/** A danger word in a word that this many ordinary phrases use counts for nothing. */
+const COMMON_WORD = 6;
+/** A message the classifier finds this like the ordinary examples, by this margin, is not asked about. */
+const PLAINLY_ORDINARY = 0.5;
+const PLAINLY_ORDINARY_MARGIN = 0.2;
 /** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
 const CLASSIFIER_ALARM_WORDS = 3;
 
@@ -259,8 +265,10 @@ export class SafetyScreen {
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
     private readonly facts: Record<string, string>,
-    options: { ordinary?: string[]; personButton?: Partial<Record<NluLanguage, string>>; yesNo?: Partial<Record<NluLanguage, [string, string]>> } = {},
+    options: { ordinary?: string[]; personButton?: Partial<Record<NluLanguage, string>>; yesNo?: Partial<Record<NluLanguage, [string, string]>>; danger?: DangerWords } = {},
   ) {
+    this.danger = options.danger;
+    for (const text of options.ordinary ?? []) for (const w of new Set(words(fold(text)))) this.ordinaryWords.set(w, (this.ordinaryWords.get(w) ?? 0) + 1);
     this.personButtons = options.personButton ?? {};
     this.yesNo = options.yesNo ?? {};
     const examples: { text: string; label: string }[] = [];
@@ -301,6 +309,9 @@ export class SafetyScreen {
     }
   }
 
+  private readonly danger: DangerWords | undefined;
+  /** In how many ordinary phrases (nlu.json) each word occurs: the danger words ignore everyday words. */
+  private readonly ordinaryWords = new Map<string, number>();
   private readonly personButtons: Partial<Record<NluLanguage, string>>;
   private readonly yesNo: Partial<Record<NluLanguage, [string, string]>>;
 
@@ -363,7 +374,7 @@ export class SafetyScreen {
       }
     }
     const ordinary = bank ? allPhrases(bank).map((p) => p.text) : [];
-    return new SafetyScreen(languages, facts, { ordinary, personButton, yesNo });
+    return new SafetyScreen(languages, facts, { ordinary, personButton, yesNo, danger: DangerWords.load(localesDir) });
   }
 
   /** The alarm a message raises, or undefined. `preferred` (e.g. the message's or user's language) wins a tie. */
@@ -409,20 +420,36 @@ export class SafetyScreen {
       // A generic phrase ("help me now") names no kind; a cue of the same message may.
       return { alarm: best.hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return {};
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return this.askOnDangerWords(openTokens, text, preferred);
     const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
     const top = ranked[0];
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
       if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return { borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) };
-      return {};
+      return this.askOnDangerWords(openTokens, text, preferred, ranked);
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
     if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return { borderline: hit };
-    return {};
+    return this.askOnDangerWords(openTokens, text, preferred, ranked);
+  }
+
+  /**
+   * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
+   * once, unless the classifier finds the message plainly like the ordinary examples and traps.
+   */
+  private askOnDangerWords(openTokens: string[], text: string, preferred: string[], ranked?: Ranked[]): SafetyAssessment {
+    if (!this.danger) return {};
+    const open = openTokens.filter((t) => t !== '').join(' ');
+    const kind = this.danger.kindOf(open, (w) => (this.ordinaryWords.get(w) ?? 0) >= COMMON_WORD);
+    if (!kind) return {};
+    const scores = ranked ?? this.classifier.rank(open);
+    const ordinary = scores.find((r) => r.label === 'ordinary')?.score ?? 0;
+    const emergency = scores.find((r) => r.label !== 'ordinary')?.score ?? 0;
+    if (ordinary >= PLAINLY_ORDINARY && ordinary - emergency >= PLAINLY_ORDINARY_MARGIN) return {};
+    return { borderline: { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'words' } };
   }
 
   /** How many phrases, cues and classifier examples the screen holds (for reports). */

@@ -21,6 +21,8 @@ interface Part {
 
 interface Entry<L extends string> {
   label: L;
+  /** As written in the file. */
+  source: string;
   parts: Part[];
   /** The number of words it has (a phrase says more than one of its words), shared by the topics that list it. */
   weight: number;
@@ -56,7 +58,7 @@ export class WordLexicon<L extends string> {
           const signature = entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
           const same = seen.get(signature) ?? [];
           if (same.some((e) => e.label === label)) continue;
-          const entry: Entry<L> = { label, parts: entryParts, weight: 1 };
+          const entry: Entry<L> = { label, source: raw, parts: entryParts, weight: 1 };
           same.push(entry);
           seen.set(signature, same);
           entries.push(entry);
@@ -77,17 +79,28 @@ export class WordLexicon<L extends string> {
 
   /**
    * Each label's evidence in a folded text: the summed weight of the distinct entries it contains,
-   * each scaled by `wordWeight` of the word it starts at (a word common to many intents says less).
+   * a one-word entry scaled by `wordWeight` of the word it matched (a word common to many intents
+   * says less; a phrase is specific enough as it is).
    */
   score(folded: string, wordWeight: (word: string) => number = () => 1): Map<L, number> {
     const out = new Map<L, number>();
-    if (this.size === 0) return out;
-    const ws = words(folded);
+    for (const [e, scale] of this.found(folded, wordWeight)) out.set(e.label, (out.get(e.label) ?? 0) + e.weight * scale);
+    return out;
+  }
+
+  /** The entries a folded text contains, as written, with their labels (for `npm run recognize` and tests). */
+  explain(folded: string): { label: L; entry: string }[] {
+    return [...this.found(folded, () => 1).keys()].map((e) => ({ label: e.label, entry: e.source }));
+  }
+
+  private found(folded: string, wordWeight: (word: string) => number): Map<Entry<L>, number> {
     const found = new Map<Entry<L>, number>();
+    if (this.size === 0) return found;
+    const ws = words(folded);
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
       const consider = (list: Entry<L>[] | undefined): void => {
-        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i)) found.set(e, wordWeight(w));
+        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i)) found.set(e, e.parts.length > 1 ? 1 : wordWeight(w));
       };
       consider(this.exact.get(w));
       const chars = [...w];
@@ -96,8 +109,7 @@ export class WordLexicon<L extends string> {
         for (let c = 0; c + KEY <= chars.length; c++) consider(this.infixByKey.get(chars.slice(c, c + KEY).join('')));
       }
     }
-    for (const [e, scale] of found) out.set(e.label, (out.get(e.label) ?? 0) + e.weight * scale);
-    return out;
+    return found;
   }
 }
 

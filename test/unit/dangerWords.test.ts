@@ -1,0 +1,46 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { DangerWords } from '../../src/nlu/dangerWords';
+import { fold } from '../../src/nlu/fold';
+import { SafetyScreen } from '../../src/nlu/safety';
+import { LOCALES_DIR } from '../../src/i18n';
+import { NLU_LANGUAGES } from '../../src/nlu/languages';
+
+describe('danger words (locales/<lng>/danger.json): the net under the safety screen', () => {
+  const words = new DangerWords([{ medical: ['bleed', '=blod'], violence: ['*schlag'], self_harm: ['no reason to live'] }]);
+
+  it('names the kind of the strongest danger word, by stem, part of a word or phrase', () => {
+    expect(words.kindOf(fold('she is bleeding a lot'))).to.equal('medical');
+    expect(words.kindOf(fold('er hat mich geschlagen'))).to.equal('violence');
+    expect(words.kindOf(fold('I have no reason to live anymore'))).to.equal('self_harm');
+    expect(words.kindOf(fold('where is the bus'))).to.equal(undefined);
+  });
+
+  it('makes the screen ask, never alarm, when nothing else in the message raised anything', () => {
+    const plain = SafetyScreen.load();
+    const text = 'my neighbour Omar is blødning from his arm';
+    const withNet = new SafetyScreen(plain.languages, { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' }, { danger: new DangerWords([{ medical: ['blødning'] }]) });
+    const without = new SafetyScreen(plain.languages, { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' });
+    expect(without.assess(text, ['en']), 'the screen alone').to.deep.equal({});
+    const a = withNet.assess(text, ['en']);
+    expect(a.alarm).to.equal(undefined);
+    expect(a.borderline?.kind).to.equal('medical');
+    expect(a.borderline?.via).to.equal('words');
+  });
+
+  it('the project has danger words for every kind in all ten languages', () => {
+    const project = DangerWords.load();
+    expect(project.size).to.be.greaterThan(10 * 7 * 10);
+  });
+
+  it('a danger.json with an unknown kind stops with the file named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'danger-'));
+    for (const lng of NLU_LANGUAGES) cpSync(join(LOCALES_DIR, lng), join(dir, lng), { recursive: true });
+    writeFileSync(join(dir, 'en', 'danger.json'), JSON.stringify({ weather: ['storm'] }));
+    expect(() => DangerWords.load(dir)).to.throw(/en[\\/]danger\.json: "weather" is not a kind of danger/);
+    writeFileSync(join(dir, 'en', 'danger.json'), JSON.stringify({ fire: 'smoke' }));
+    expect(() => DangerWords.load(dir)).to.throw(/"fire" must be a list/);
+  });
+});
