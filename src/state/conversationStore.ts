@@ -131,10 +131,11 @@ let etagCounter = Math.floor(Math.random() * 0xffff);
  * for both stores, so that an item's size is the same in memory and in Redis.
  */
 export function encodeItem(item: StoreItem, eTag: string): string {
-  const json = JSON.stringify(item, function (this: unknown, key: string, value: unknown) {
-    return key === 'eTag' && this === item ? undefined : value;
-  });
-  return `${eTag}\n${json}`;
+  // The item without its own eTag (a copy of its top level; JSON.stringify without a replacer
+  // function is several times faster, and this runs for every key a turn writes).
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { eTag: _, ...rest } = item;
+  return `${eTag}\n${JSON.stringify(rest)}`;
 }
 
 export function decodeItem(key: string, stored: string): StoreItem {
