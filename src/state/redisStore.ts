@@ -31,7 +31,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 /**
  * Takes a conversation's turn lock (or finds it held), checks the turn is not a retry of one
  * already done, and reads the turn's keys, restarting their retention time.
- * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data.
+ * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data
+ * (on a Cluster the conversation's only; on one Redis the user's too).
  * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none).
  * Returns {1, value-or-false...} (taken; {3, ...} when it was released less than
  * RELEASE_REMEMBERED_MS ago: its value is then '-'), {0, remaining lock ms} or
@@ -185,9 +186,10 @@ export interface RedisStoreOptions {
 /**
  * Bot state in Redis (standalone or Cluster). Keys are `<prefix>{<owner>}<rest>` where the owner
  * is the conversation or user the key belongs to (see `ownerTag`), so one owner's keys share a
- * Redis Cluster slot. Values are `<eTag>\n<json>`. Every script touches the keys of one owner
- * only. A turn costs two round trips: the conversation's lock-and-read script with the user's
- * read-and-touch beside it (two commands, sent together), then the conversation's commit script.
+ * Redis Cluster slot. Values are `<eTag>\n<json>`. On a Cluster every script touches the keys of one
+ * owner only. A turn costs two round trips: the conversation's lock-and-read script (on one
+ * Redis it reads and touches the user's keys too; on a Cluster the user's read-and-touch goes
+ * beside it, two commands sent together), then the conversation's commit script.
  * A turn that changed the user's state writes it first, with compare-and-set (TurnSerializer).
  */
 export class RedisStore implements ConversationStore {
@@ -202,7 +204,11 @@ export class RedisStore implements ConversationStore {
     client.defineCommand('tibExtend', { lua: EXTEND });
     client.defineCommand('tibReplaceIf', { lua: REPLACE_IF });
     this.client = client as RedisClient & ScriptedRedis;
+    this.clustered = 'nodes' in client;
   }
+
+  /** A Redis Cluster: a script touches one slot (one owner's keys) only. */
+  private readonly clustered: boolean;
 
   /** The Redis key of a storage key. */
   redisKey(key: string): string {
@@ -260,8 +266,10 @@ export class RedisStore implements ConversationStore {
   }
 
   async acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult> {
-    const own = keys.filter((k) => ownerTag(k) === lock.tag);
-    const others = byOwner(keys.filter((k) => ownerTag(k) !== lock.tag));
+    // On one Redis every key is in reach of one script: the user's keys are read (and touched) by
+    // the lock-and-read itself, one command instead of two. A Cluster keeps them in their own slot.
+    const own = this.clustered ? keys.filter((k) => ownerTag(k) === lock.tag) : keys;
+    const others = this.clustered ? byOwner(keys.filter((k) => ownerTag(k) !== lock.tag)) : [];
     const [reply, ...otherValues] = (await this.timed('acquire', () =>
       Promise.all([
         this.client.tibLockAndRead(3 + own.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? ''),
