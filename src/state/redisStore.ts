@@ -32,8 +32,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
  * Takes a conversation's turn lock (or finds it held), checks the turn is not a retry of one
  * already done, and reads the turn's keys, restarting their retention time.
  * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data
- * (on a Cluster the conversation's only; on one Redis the user's too).
- * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none).
+ * (on a Cluster the conversation's only; on one Redis the user's too), then ARGV[5] keys read as
+ * they are (another store's, e.g. the handoff record: no retention restarted).
+ * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none), number of keys read as they are.
  * Returns {1, value-or-false...} (taken; {3, ...} when it was released less than
  * RELEASE_REMEMBERED_MS ago: its value is then '-'), {0, remaining lock ms} or
  * {2, recorded answer or false}.
@@ -53,9 +54,10 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local out = {1}
 if holder == '${RELEASED}' then out[1] = 3 end
+local touched = #KEYS - tonumber(ARGV[5] or '0')
 for i = 4, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+  if v and i <= touched then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
   out[i - 2] = v or false
 end
 return out`;
@@ -265,14 +267,20 @@ export class RedisStore implements ConversationStore {
     await this.timed('delete', () => Promise.all(byOwner(wanted).map((group) => this.client.del(...group.map((k) => this.redisKey(k))))));
   }
 
-  async acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult> {
+  /** One Redis: other stores' keys can be read in the lock-and-read (see ConversationStore). */
+  get readsRawInLock(): boolean {
+    return !this.clustered;
+  }
+
+  async acquireAndRead(lock: TurnLock, keys: string[], raw: string[] = []): Promise<AcquireResult> {
+    if (raw.length > 0 && this.clustered) throw new Error('Storage: a Redis Cluster reads no other keys in the lock-and-read.');
     // On one Redis every key is in reach of one script: the user's keys are read (and touched) by
     // the lock-and-read itself, one command instead of two. A Cluster keeps them in their own slot.
     const own = this.clustered ? keys.filter((k) => ownerTag(k) === lock.tag) : keys;
     const others = this.clustered ? byOwner(keys.filter((k) => ownerTag(k) !== lock.tag)) : [];
     const [reply, ...otherValues] = (await this.timed('acquire', () =>
       Promise.all([
-        this.client.tibLockAndRead(3 + own.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? ''),
+        this.client.tibLockAndRead(3 + own.length + raw.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), ...raw, lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? '', raw.length),
         ...others.map((group) => this.client.tibReadTouch(group.length, ...group.map((k) => this.redisKey(k)), this.options.ttlMs)),
       ]),
     )) as [(string | number | null)[], ...(string | null)[][]];
@@ -290,7 +298,11 @@ export class RedisStore implements ConversationStore {
         if (typeof stored === 'string') items[key] = decodeItem(key, stored);
       }),
     );
-    return { acquired: true, items, releasedRecently };
+    const rawValues = raw.map((_, j) => {
+      const stored = reply[own.length + 1 + j];
+      return typeof stored === 'string' ? stored : undefined;
+    });
+    return { acquired: true, items, releasedRecently, ...(raw.length > 0 ? { raw: rawValues } : {}) };
   }
 
   async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void> {

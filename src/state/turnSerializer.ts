@@ -198,11 +198,19 @@ export class TurnSerializer implements Middleware {
     const started = Date.now();
     const besideLock = this.options.besideLock ?? [];
     const sentAt = performance.now();
-    for (const read of besideLock) read.send(context);
+    // one Redis: the reads that can are made by the lock-and-read itself; the others go beside it
+    const inLock: { read: ReadBesideLock<unknown>; key: string }[] = [];
+    for (const read of besideLock) {
+      const key = this.store.readsRawInLock ? read.rawKey(context) : undefined;
+      if (key === undefined) read.send(context);
+      else inLock.push({ read, key });
+    }
+    const raw = inLock.map((r) => r.key);
     let delay = 2;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.store.acquireAndRead(lock, keys);
+      const result = await this.store.acquireAndRead(lock, keys, raw);
       if (result.acquired) {
+        inLock.forEach((r, i) => r.read.deliver(context, result.raw?.[i]));
         if (attempt === 0 && !result.releasedRecently && performance.now() - sentAt <= BESIDE_LOCK_WITHIN_MS) {
           for (const read of besideLock) read.vouch(context);
         }

@@ -1,6 +1,6 @@
 /**
  * What a message turn sends to one Redis (MONITOR): the conversation's lock-and-read script reads
- * the user's state too (no read-and-touch of its own), and the transcript append goes out before
+ * the user's state and the handoff record too (no read of their own), and the transcript append goes out before
  * the commit, which Redis runs in that order, so the append is done before the lock is released
  * (the next turn's append comes after it) and before the answer.
  */
@@ -46,7 +46,7 @@ describe('A message turn on one Redis: its commands (MONITOR)', function () {
     await bot?.app.stop();
   });
 
-  it("reads the user's state in the lock-and-read script, and appends the transcript before the commit releases the lock", async () => {
+  it("reads the user's state and the handoff record in the lock-and-read script, and appends the transcript before the commit releases the lock", async () => {
     const conv: Conversation = { channelId: 'emulator', conversationId: `cmds-${Date.now()}`, userId: `u-${Date.now()}` };
     await say(bot.url, conv, 'hej');
     await new Promise((r) => setTimeout(r, 250)); // past RELEASE_REMEMBERED_MS: the next turn reads as it would a while later
@@ -72,6 +72,10 @@ describe('A message turn on one Redis: its commands (MONITOR)', function () {
     // a read-and-touch of its own would carry the key and the ttl only (the user's compare-and-set write, after the turn, also carries an eTag and the value)
     const userReads = scripts.filter((c) => c.args.includes(userKey) && !c.args.includes(lockKey) && c.args.length === 5);
     expect(userReads.map((c) => c.args.join(' ')), "no script of its own reads the user's key").to.deep.equal([]);
+    // the handoff record: read by the lock-and-read (listed among its keys), not by a GET of its own
+    const recordKey = `${prefix}ho:{${conv.conversationId}}:rec`;
+    expect(lockAndRead!.args, 'the handoff record read by the lock-and-read').to.include(recordKey);
+    expect(sent.filter((c) => c.args[0].toUpperCase() === 'GET' && c.args[1] === recordKey).length, 'no GET of the record').to.equal(0);
     // in Redis: the transcript's RPUSH runs before the commit sets the released lock ('-')
     const push = seen.findIndex((c) => c.args[0].toUpperCase() === 'RPUSH' && c.args[1] === transcriptKey);
     const release = seen.findIndex((c) => c.args[0].toUpperCase() === 'SET' && c.args[1] === lockKey && c.args[2] === '-');
