@@ -1,4 +1,4 @@
-import { ConversationState, UserState, type TurnContext } from 'botbuilder';
+import { type BotState, ConversationState, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 
 /**
  * botbuilder's `BotState` tells whether a turn changed its state by a change hash: its JSON
@@ -59,8 +59,49 @@ async function remove(self: StateInternals, context: TurnContext): Promise<void>
   await self.storage.delete([key]);
 }
 
-/** ConversationState with a JSON change mark instead of a hash (see above). */
+/**
+ * A state property as botbuilder's accessor gives it (the same object, a default value set as a
+ * JSON copy), read straight from the turn's loaded state when it is loaded: botbuilder's accessor
+ * loads through two promise chains (downlevelled generators) on every get, and a turn asks for
+ * its properties dozens of times (dialog state, profile, conversation data).
+ */
+class LeanAccessor<T> implements StatePropertyAccessor<T> {
+  constructor(private readonly state: BotState, private readonly name: string) {}
+
+  private loaded(context: TurnContext): Promise<Record<string, unknown>> | Record<string, unknown> {
+    return (this.state.get(context) as Record<string, unknown> | undefined) ?? (this.state.load(context) as Promise<Record<string, unknown>>);
+  }
+
+  get(context: TurnContext): Promise<T | undefined>;
+  get(context: TurnContext, defaultValue: T): Promise<T>;
+  get(context: TurnContext, defaultValue?: T): Promise<T | undefined> {
+    const obj = this.loaded(context);
+    return obj instanceof Promise ? obj.then((o) => this.pick(o, defaultValue)) : Promise.resolve(this.pick(obj, defaultValue));
+  }
+
+  private pick(obj: Record<string, unknown>, defaultValue: T | undefined): T | undefined {
+    if (!Object.prototype.hasOwnProperty.call(obj, this.name) && defaultValue !== undefined) {
+      obj[this.name] = typeof defaultValue === 'object' ? (JSON.parse(JSON.stringify(defaultValue)) as T) : defaultValue;
+    }
+    return obj[this.name] as T | undefined;
+  }
+
+  async set(context: TurnContext, value: T): Promise<void> {
+    const obj = await this.loaded(context);
+    obj[this.name] = value;
+  }
+
+  async delete(context: TurnContext): Promise<void> {
+    const obj = await this.loaded(context);
+    if (Object.prototype.hasOwnProperty.call(obj, this.name)) delete obj[this.name];
+  }
+}
+
+/** ConversationState with a JSON change mark instead of a hash, and lean property accessors (see above). */
 export class LeanConversationState extends ConversationState {
+  override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
+    return new LeanAccessor<T>(this, name);
+  }
   private readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol('leanConversationState') };
   override load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
     return load(this.lean, context, force);
@@ -79,8 +120,11 @@ export class LeanConversationState extends ConversationState {
   }
 }
 
-/** UserState with a JSON change mark instead of a hash (see above). */
+/** UserState with a JSON change mark instead of a hash, and lean property accessors (see above). */
 export class LeanUserState extends UserState {
+  override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
+    return new LeanAccessor<T>(this, name);
+  }
   private readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol('leanUserState') };
   override load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
     return load(this.lean, context, force);
