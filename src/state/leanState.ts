@@ -39,12 +39,14 @@ async function load(self: StateInternals, context: TurnContext, force: boolean):
 
 async function saveChanges(self: StateInternals, context: TurnContext, force: boolean): Promise<void> {
   let cached = context.turnState.get(self.slot) as Cached | undefined;
-  if (!force && !(cached && cached.mark !== changeMark(cached.state))) return;
+  const mark = cached ? changeMark(cached.state) : '';
+  if (!force && !(cached && cached.mark !== mark)) return;
   const key = await self.storageKey(context);
   cached ??= { state: {}, mark: '' };
   cached.state.eTag = '*';
   await self.storage.write({ [key]: cached.state });
-  cached.mark = changeMark(cached.state);
+  // what was written (the storage copies it at once); botbuilder hashes again after the write
+  cached.mark = mark || changeMark(cached.state);
   context.turnState.set(self.slot, cached);
 }
 
