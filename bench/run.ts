@@ -39,12 +39,14 @@ interface Result {
   cpuMicrosPerTurn: number;
   redisCommandsPerTurn: number | undefined;
   redisExecutedPerTurn: number | undefined;
-  /** Round trips a turn waits for one after the other: the store's, the handoff record read after the lock, the transcript append. */
+  /** Round trips a turn waits for one after the other: the store's, the handoff record read after the lock, the transcript append (unless it goes beside the commit). */
   roundTripsPerTurn: number | undefined;
   /** Of the store's and the handoff record's reads: those sent beside the lock-and-read (no wait of their own). */
   besideLockPerTurn: number | undefined;
   /** Of those, the user-state compare-and-set writes (only turns that changed the user's state pay them). */
   userWritesPerTurn: number | undefined;
+  /** Sent beside the commit, waited for with it (the transcript append on one Redis). */
+  withCommitPerTurn: number | undefined;
   errors: number;
 }
 
@@ -81,16 +83,19 @@ async function redisCalls(redis: Redis | Cluster | undefined): Promise<RedisCoun
  * Round trips the server itself counted (its /metrics), so the figure is the client's view: the
  * store's, and the handoff record's reads, by whether they went out beside the lock-and-read.
  */
-async function storeRoundTrips(url: string): Promise<{ total: number; userWrites: number; besideLock: number; afterLock: number }> {
+async function storeRoundTrips(url: string): Promise<{ total: number; userWrites: number; besideLock: number; afterLock: number; withCommit: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
   let userWrites = 0;
+  let withCommit = 0;
   for (const match of text.matchAll(/^bot_store_operation_duration_seconds_count\{([^}]*store="redis"[^}]*)\} (\d+)/gm)) {
-    total += Number(match[2]);
+    // the transcript append sent beside the commit (one Redis) is no round trip of its own in sequence
+    if (/op="transcript_append_with_commit"/.test(match[1])) withCommit += Number(match[2]);
+    else total += Number(match[2]);
     if (/op="replace"/.test(match[1])) userWrites += Number(match[2]);
   }
   const reads = (when: string) => [...text.matchAll(new RegExp(`^bot_beside_lock_reads_total\\{[^}]*when="${when}"[^}]*\\} (\\d+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
-  return { total, userWrites, besideLock: reads('beside_lock'), afterLock: reads('after_lock') };
+  return { total, userWrites, besideLock: reads('beside_lock'), afterLock: reads('after_lock'), withCommit };
 }
 
 /** Activity ids unique across rounds (a repeated id within TURN_DEDUP_SECONDS would be answered as a retry). */
@@ -173,7 +178,7 @@ async function measure(target: Target, concurrency: number, redis: Redis | Clust
   await load(target.url, concurrency, WARMUP, turnsSoFar);
   const cpuBefore = cpuTicks(target.pid);
   const callsBefore = await redisCalls(redis);
-  const noTrips = { total: 0, userWrites: 0, besideLock: 0, afterLock: 0 };
+  const noTrips = { total: 0, userWrites: 0, besideLock: 0, afterLock: 0, withCommit: 0 };
   const tripsBefore = redis ? await storeRoundTrips(target.url) : noTrips;
   const started = performance.now();
   const { latencies, errors, turns } = await load(target.url, concurrency, SECONDS, turnsSoFar);
@@ -195,6 +200,7 @@ async function measure(target: Target, concurrency: number, redis: Redis | Clust
     roundTripsPerTurn: redis ? trips / turns : undefined,
     besideLockPerTurn: redis ? (tripsAfter.besideLock - tripsBefore.besideLock) / turns : undefined,
     userWritesPerTurn: redis ? (tripsAfter.userWrites - tripsBefore.userWrites) / turns : undefined,
+    withCommitPerTurn: redis ? (tripsAfter.withCommit - tripsBefore.withCommit) / turns : undefined,
     errors,
   };
 }
@@ -220,7 +226,7 @@ async function bytesPerIdleConversation(target: Target, redis: Redis, prefix: st
 
 function row(name: string, c: number, r: Result): string {
   const fixed = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)}${r.userWritesPerTurn ? ` (user CAS ${fixed(r.userWritesPerTurn)})` : ''}${r.besideLockPerTurn ? ` + ${fixed(r.besideLockPerTurn)} beside the lock` : ''} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
+  return `| ${name} | ${c} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMicrosPerTurn.toFixed(0)} | ${fixed(r.roundTripsPerTurn)}${r.userWritesPerTurn ? ` (user CAS ${fixed(r.userWritesPerTurn)})` : ''}${r.besideLockPerTurn ? ` + ${fixed(r.besideLockPerTurn)} beside the lock` : ''}${r.withCommitPerTurn ? ` + ${fixed(r.withCommitPerTurn)} beside the commit` : ''} | ${fixed(r.redisCommandsPerTurn)} (${fixed(r.redisExecutedPerTurn)}) | ${r.errors} |`;
 }
 
 async function turnsSection(): Promise<void> {
@@ -253,7 +259,7 @@ async function turnsSection(): Promise<void> {
       return byThroughput[Math.floor(byThroughput.length / 2)];
     };
     console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s)\n`);
-    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+    console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock or the commit) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of CONCURRENCIES) {
       console.log(row('stock botbuilder, MemoryStorage', c, pick(`baseline:${c}`)));
@@ -310,7 +316,7 @@ async function clusterFigures(results: Map<string, Result[]>, pick: (key: string
     try {
       const turnsSoFar = new Map<number, number>();
       console.log('\nRedis Cluster (3 masters + 3 replicas, loopback) beside standalone Redis:\n');
-      console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
+      console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock or the commit) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
       console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
       for (const c of CONCURRENCIES) {
         const r = await measure(target, c, client, turnsSoFar);

@@ -1,4 +1,4 @@
-import { ConversationState, UserState, type CloudAdapter } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
 import { type Config, isLocalMode } from './config';
 import { createLogger, type Logger } from './log';
@@ -12,6 +12,7 @@ import { MemoryStore } from './state/memoryStore';
 import { RedisStore } from './state/redisStore';
 import { type RedisClient, createRedisClient, usesRedis } from './infra/redis';
 import { TurnScopedStorage } from './state/turnSerializer';
+import { LeanConversationState, LeanUserState } from './state/leanState';
 import { loadGraph } from './paths/graph';
 import { createDirectLine, directLineChannel } from './channels/directline';
 import { createSms } from './channels/sms';
@@ -85,7 +86,8 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   const safety = SafetyScreen.load({ localesDir: config.localesDir, dialogsDir: config.dialogsDir, bank });
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const recognizer = createRecognizer(config, metrics, embedded);
-  const userState = new UserState(storage);
+  // the turn's change check is its state's JSON, not botbuilder's hash of it (src/state/leanState.ts)
+  const userState = new LeanUserState(storage);
   const userConversations = new UserConversations(userState, { ttlMs: config.stateTtlSeconds * 1000 });
   // SMS reads the user's language through the bot, built next (the closures run during turns only).
   const sms = createSms({
@@ -106,6 +108,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     facts: graph.facts,
     redis,
     ownsRedis: false, // the state store closes it, last
+    stateStoreClient: true,
     binding: {
       localeOf: (ctx) => bot.localeOf(ctx),
       profileOf: async (ctx) => {
@@ -133,7 +136,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   erasure.register('handoff', ({ conversationId, conversationIds }) => handoff.eraseConversations(conversationIds.filter((id) => id !== conversationId)));
   const limiter = createRateLimiter(config, log);
   const bot: IntegrationBot = new IntegrationBot({
-    conversationState: new ConversationState(storage),
+    conversationState: new LeanConversationState(storage),
     userState,
     i18n,
     defaultLocale: config.defaultLocale,

@@ -67,7 +67,7 @@ export class Metrics {
 
   readonly besideLockReads = new Counter({
     name: 'bot_beside_lock_reads_total',
-    help: "Reads of other slots that a turn needs (the handoff record), by when they ran: beside_lock (sent with the turn's lock-and-read, no extra round trip) or after_lock (read again).",
+    help: "Reads of other slots that a turn needs (the handoff record), by when they ran: beside_lock (sent with the turn's lock-and-read, no extra round trip), in_lock (read by the lock-and-read script itself, one Redis) or after_lock (read again).",
     labelNames: ['read', 'when'] as const,
     registers: [this.registry],
   });

@@ -123,7 +123,10 @@ export class IntegrationBot extends ActivityHandler {
   /** The language the bot speaks to this user: their choice, else the service's default. */
   async localeOf(context: TurnContext): Promise<string> {
     // No default object: reading must not create state (it would be written back after "delete my data").
-    const profile = (await this.profile.get(context)) ?? {};
+    // Asked several times a turn (screen, transcript, router, bot): once the turn's user state is
+    // loaded, read it where the accessor would, without its promise chain.
+    const loaded = this.deps.userState.get(context) as { profile?: UserProfile } | undefined;
+    const profile = (loaded ? loaded.profile : await this.profile.get(context)) ?? {};
     return profile.locale && this.deps.enabledLocales.includes(profile.locale) ? profile.locale : this.deps.defaultLocale;
   }
 

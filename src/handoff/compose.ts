@@ -61,6 +61,8 @@ export interface HandoffParts {
   redis: Redis | undefined;
   /** Whether closing the handoff closes `redis` (default true; false when another part shares and closes it). */
   ownsRedis?: boolean;
+  /** `redis` is the turn state store's own client: a turn's transcript append then goes out beside its commit. */
+  stateStoreClient?: boolean;
   /** The event bus to use (default: one on `redis`, or in memory). */
   bus?: EventBus;
   binding: HandoffBinding;
@@ -71,13 +73,19 @@ export function createHandoff(parts: HandoffParts): Handoff {
   const { config, log, redis, binding } = parts;
   const ttlMs = config.stateTtlSeconds * 1000;
   const prefix = config.redisKeyPrefix;
-  const store: HandoffStore = redis ? new RedisHandoffStore(redis, { prefix, ttlMs }) : new MemoryHandoffStore({ ttlMs });
-  const transcript: TranscriptStore = redis ? new RedisTranscriptStore(redis, { prefix, ttlMs, onAppend: (seconds) => parts.metrics.storeLatency.observe({ store: 'redis', op: 'transcript_append' }, seconds) }) : new MemoryTranscriptStore({ ttlMs });
+  const redisStore = redis ? new RedisHandoffStore(redis, { prefix, ttlMs }) : undefined;
+  const store: HandoffStore = redisStore ?? new MemoryHandoffStore({ ttlMs });
+  // One Redis (not a Cluster) on the state store's client: the turn's lock-and-read reads the
+  // handoff record (HandoffRouter), and its transcript append goes out beside its commit (TranscriptRecorder).
+  const appendWithCommit = redis !== undefined && !('nodes' in redis) && parts.stateStoreClient === true;
+  const appendOp = appendWithCommit ? 'transcript_append_with_commit' : 'transcript_append';
+  const transcript: TranscriptStore = redis ? new RedisTranscriptStore(redis, { prefix, ttlMs, onAppend: (seconds) => parts.metrics.storeLatency.observe({ store: 'redis', op: appendOp }, seconds) }) : new MemoryTranscriptStore({ ttlMs });
   const bus = parts.bus ?? (redis ? new RedisEventBus(redis, { prefix }) : new MemoryEventBus());
   const consoleStore: ConsoleStore = redis ? new RedisConsoleStore(redis, prefix) : new MemoryConsoleStore();
   const recorder = new TranscriptRecorder(transcript, {
     localeOf: (ctx) => binding.localeOf(ctx),
     onError: (err) => log.warn({ err: { message: (err as Error).message } }, 'transcript not written'),
+    withCommit: appendWithCommit,
   });
   const service = new HandoffService({
     store,
@@ -102,6 +110,7 @@ export function createHandoff(parts: HandoffParts): Handoff {
     locales: config.enabledLocales,
     localeOf: (ctx) => binding.localeOf(ctx),
     onRecordRead: (when) => parts.metrics.besideLockReads.inc({ read: 'handoff_record', when }),
+    ...(appendWithCommit && redisStore ? { recordInLock: { redisKey: (id: string) => redisStore.recordKey(id), decode: (raw: string | undefined) => redisStore.decodeRecord(raw) } } : {}),
   });
   const accounts = new Accounts(consoleStore);
   let console: { close(): void } | undefined;

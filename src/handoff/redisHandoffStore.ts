@@ -74,6 +74,16 @@ export class RedisHandoffStore implements HandoffStore {
     return raw ? decode(raw) : undefined;
   }
 
+  /** Where a conversation's record lies (the turn's lock-and-read reads it there on one Redis). */
+  recordKey(conversationId: string): string {
+    return this.key(conversationId, 'rec');
+  }
+
+  /** A record as `get` returns it, from the stored text (undefined: none). */
+  decodeRecord(raw: string | undefined): HandoffRecord | undefined {
+    return raw ? decode(raw) : undefined;
+  }
+
   async transition(conversationId: string, change: Transition, now: number): Promise<TransitionResult> {
     const reply = await this.client.tibHandoffTransition(
       this.key(conversationId, 'rec'),

@@ -1,7 +1,7 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import { fold } from '../nlu/fold';
-import { ReadBesideLock } from '../state/readBesideLock';
+import { ReadBesideLock, type ReadWhen } from '../state/readBesideLock';
 import { HANDOFF_NS, type HandoffService } from './service';
 import type { HandoffRecord, HandoffStore } from './types';
 
@@ -31,11 +31,13 @@ export class HandoffRouter implements Middleware {
       i18n: i18n;
       locales: string[];
       localeOf(context: TurnContext): Promise<string>;
-      /** Counts the record's reads: sent beside the turn lock and used, or read after it. */
-      onRecordRead?(when: 'beside_lock' | 'after_lock'): void;
+      /** Counts the record's reads: sent beside the turn lock and used, read by the lock-and-read itself, or read after it. */
+      onRecordRead?(when: ReadWhen): void;
+      /** The record on the state store's own Redis (one Redis, not a Cluster): read by the turn's lock-and-read. */
+      recordInLock?: { redisKey(conversationId: string): string; decode(raw: string | undefined): HandoffRecord | undefined };
     },
   ) {
-    this.record = new ReadBesideLock((context) => routedConversation(context), (id) => deps.store.get(id), deps.onRecordRead);
+    this.record = new ReadBesideLock((context) => routedConversation(context), (id) => deps.store.get(id), deps.onRecordRead, deps.recordInLock);
     const { i18n } = deps;
     for (const lng of deps.locales) {
       const table = new Map<string, RouterWord>();

@@ -1,5 +1,6 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import type { TranscriptEntry, TranscriptStore } from './transcript';
+import { waitWithCommit } from '../state/turnSerializer';
 
 const PENDING = Symbol('transcript.pending');
 const ERASED = Symbol('transcript.erased');
@@ -13,7 +14,17 @@ const ERASED = Symbol('transcript.erased');
 export class TranscriptRecorder implements Middleware {
   constructor(
     private readonly store: TranscriptStore,
-    private readonly deps: { localeOf(context: TurnContext): Promise<string>; onError?(err: unknown): void },
+    private readonly deps: {
+      localeOf(context: TurnContext): Promise<string>;
+      onError?(err: unknown): void;
+      /**
+       * The end-of-turn write goes out without waiting and the turn waits for it with its commit
+       * (one round trip less; see waitWithCommit). Only where the transcript is written on the same
+       * connection as the turn's state (one Redis, one client): there Redis applies it before the
+       * commit releases the turn lock, so transcripts stay in order.
+       */
+      withCommit?: boolean;
+    },
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -43,11 +54,12 @@ export class TranscriptRecorder implements Middleware {
     try {
       await next();
     } finally {
-      await this.flush(context);
+      const written = this.flush(context);
+      if (!(this.deps.withCommit && waitWithCommit(context, written))) await written;
     }
   }
 
-  /** Writes what the turn has recorded so far. */
+  /** Writes what the turn has recorded so far (never rejects: a failure goes to onError). */
   async flush(context: TurnContext): Promise<void> {
     const pending = context.turnState.get(PENDING) as TranscriptEntry[] | undefined;
     const conversationId = context.activity.conversation?.id;

@@ -30,6 +30,23 @@ const FOLDABLE = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'gu');
  * ("helloooo" → "helloo"), single spaces. Deterministic and script-independent.
  */
 export function fold(text: string): string {
+  // A turn folds the same message in several places (router, commands, buttons, screen): the
+  // latest results are kept, for a moment (a pure function of the text; at most 512 short texts).
+  const known = foldCache.get(text);
+  if (known !== undefined) return known;
+  const result = foldNow(text);
+  if (text.length <= FOLD_CACHE_MAX_CHARS) {
+    if (foldCache.size >= FOLD_CACHE_ENTRIES) foldCache.clear();
+    foldCache.set(text, result);
+  }
+  return result;
+}
+
+const FOLD_CACHE_ENTRIES = 512;
+const FOLD_CACHE_MAX_CHARS = 256;
+const foldCache = new Map<string, string>();
+
+function foldNow(text: string): string {
   return normalise(asciiDigits(text).replace(/\u200c/g, ''))
     .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
     .replace(/(\p{L})\1{2,}/gu, '$1$1')

@@ -6,7 +6,7 @@ import type { IntegrationAdapter } from '../bot/adapter';
 import { errorForLog, hashForLog, type Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ConversationStore } from '../state/conversationStore';
-import { withRequestLog } from '../requestLog';
+import { lazyLogger, withRequestLog } from '../requestLog';
 import type { ProtectionConfig } from '../config';
 import { activityFieldProblem } from './activityShape';
 import { clientAddress, isLoopbackAddress, isLoopbackUrl } from './clientAddress';
@@ -95,8 +95,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     const refused = callerProblem(deps, req, activity);
     if (refused) return reject(res, 403, 'Forbidden', refused);
     // an activity id may carry the conversation id (Direct Line's do): logged as a hash
-    const requestId = (req.header('x-request-id') || (activity.id ? hashForLog(activity.id) : randomUUID())).slice(0, 100);
-    const turnLog = log.child({ reqId: requestId, channel: activity.channelId, type: activity.type });
+    // made when the turn first logs (most turns log nothing): the id's hash and the child logger cost a share of a turn
+    const turnLog = lazyLogger(() => {
+      const requestId = (req.header('x-request-id') || (activity.id ? hashForLog(activity.id) : randomUUID())).slice(0, 100);
+      return log.child({ reqId: requestId, channel: activity.channelId, type: activity.type });
+    });
     const endTimer = metrics.turnDuration.startTimer();
     inFlight += 1;
     try {
@@ -109,11 +112,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     } catch (err) {
       if (err instanceof AuthenticationError || (err as { statusCode?: number }).statusCode === 401) {
         metrics.errors.inc({ where: 'auth' });
-        turnLog.warn({ err: { message: (err as Error).message } }, 'request not authenticated');
+        turnLog().warn({ err: { message: (err as Error).message } }, 'request not authenticated');
         return reject(res, 401, 'Unauthorized', 'The request is not authenticated for this bot.');
       }
       metrics.errors.inc({ where: 'http' });
-      turnLog.error({ err: errorForLog(err) }, 'request failed');
+      turnLog().error({ err: errorForLog(err) }, 'request failed');
       const failure = failureOf(err);
       if (failure.retryAfterSeconds !== undefined && !res.headersSent) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
       if (!res.headersSent) reject(res, failure.status, failure.code, failure.status === 500 ? 'The bot could not process this activity.' : failure.message);

@@ -35,8 +35,32 @@ export class ReadBesideLock<T> {
     /** What to read for this turn; undefined: nothing (the middleware will not ask). */
     private readonly keyOf: (context: TurnContext) => string | undefined,
     private readonly read: (key: string) => Promise<T>,
-    private readonly onRead: (when: 'beside_lock' | 'after_lock') => void = () => {},
+    private readonly onRead: (when: ReadWhen) => void = () => {},
+    /**
+     * Where the value lies on the state store's own Redis, when it is one Redis (not a Cluster):
+     * then the turn's lock-and-read script reads it in the same step as it takes the lock (as
+     * fresh as a read made after it, and no command of its own). See ConversationStore.readsRawInLock.
+     */
+    private readonly inLock?: { redisKey(key: string): string; decode(raw: string | undefined): T },
   ) {}
+
+  /** TurnSerializer, when its store reads other keys in the lock-and-read: the Redis key to read for this turn, if any (else it calls send). */
+  rawKey(context: TurnContext): string | undefined {
+    if (!this.inLock) return undefined;
+    const key = this.keyOf(context);
+    if (key === undefined) return undefined;
+    context.turnState.set(this.slot, { key, pending: true } satisfies InLock);
+    return this.inLock.redisKey(key);
+  }
+
+  /** TurnSerializer, with what its lock-and-read read at `rawKey(context)`, once the lock is taken. */
+  deliver(context: TurnContext, raw: string | undefined): void {
+    const asked = context.turnState.get(this.slot) as InLock | undefined;
+    if (!asked || !this.inLock) return;
+    const value = Promise.resolve().then(() => this.inLock!.decode(raw));
+    value.catch(() => {}); // a failure shows when (and if) the middleware asks
+    context.turnState.set(this.slot, { key: asked.key, value, fresh: true, inLock: true } satisfies Sent<T>);
+  }
 
   /** TurnSerializer, just before the lock-and-read: sends the read. */
   send(context: TurnContext): void {
@@ -49,16 +73,16 @@ export class ReadBesideLock<T> {
 
   /** TurnSerializer, once the lock is taken in a way that makes the read as fresh as one made now. */
   vouch(context: TurnContext): void {
-    const sent = context.turnState.get(this.slot) as Sent<T> | undefined;
-    if (sent) sent.fresh = true;
+    const sent = context.turnState.get(this.slot) as Sent<T> | InLock | undefined;
+    if (sent && 'fresh' in sent) sent.fresh = true;
   }
 
   /** The value for `key`, as fresh as a read made now: the one sent beside the lock if vouched for, else a new read. */
   get(context: TurnContext, key: string): Promise<T> {
-    const sent = context.turnState.get(this.slot) as Sent<T> | undefined;
+    const sent = context.turnState.get(this.slot) as Sent<T> | InLock | undefined;
     context.turnState.delete(this.slot);
-    if (sent?.fresh && sent.key === key) {
-      this.onRead('beside_lock');
+    if (sent && 'fresh' in sent && sent.fresh && sent.key === key) {
+      this.onRead(sent.inLock ? 'in_lock' : 'beside_lock');
       return sent.value;
     }
     this.onRead('after_lock');
@@ -66,8 +90,19 @@ export class ReadBesideLock<T> {
   }
 }
 
+/** When the value a middleware asked for was read: beside the lock (and trusted), in the lock-and-read itself (one Redis), or again after the lock. */
+export type ReadWhen = 'beside_lock' | 'in_lock' | 'after_lock';
+
 interface Sent<T> {
   key: string;
   value: Promise<T>;
   fresh: boolean;
+  /** Read by the lock-and-read itself. */
+  inLock?: boolean;
+}
+
+/** Asked of the lock-and-read, not delivered yet (the lock not taken: then the middleware reads again). */
+interface InLock {
+  key: string;
+  pending: true;
 }

@@ -31,8 +31,10 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 /**
  * Takes a conversation's turn lock (or finds it held), checks the turn is not a retry of one
  * already done, and reads the turn's keys, restarting their retention time.
- * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data.
- * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none).
+ * KEYS[1] lock, KEYS[2] done turns (zset id → expiry), KEYS[3] their answers (hash), KEYS[4..] data
+ * (on a Cluster the conversation's only; on one Redis the user's too), then ARGV[5] keys read as
+ * they are (another store's, e.g. the handoff record: no retention restarted).
+ * ARGV: token, lock ttl ms, data ttl ms, activity id ('' = none), number of keys read as they are.
  * Returns {1, value-or-false...} (taken; {3, ...} when it was released less than
  * RELEASE_REMEMBERED_MS ago: its value is then '-'), {0, remaining lock ms} or
  * {2, recorded answer or false}.
@@ -52,9 +54,10 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local out = {1}
 if holder == '${RELEASED}' then out[1] = 3 end
+local touched = #KEYS - tonumber(ARGV[5] or '0')
 for i = 4, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+  if v and i <= touched then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
   out[i - 2] = v or false
 end
 return out`;
@@ -185,9 +188,10 @@ export interface RedisStoreOptions {
 /**
  * Bot state in Redis (standalone or Cluster). Keys are `<prefix>{<owner>}<rest>` where the owner
  * is the conversation or user the key belongs to (see `ownerTag`), so one owner's keys share a
- * Redis Cluster slot. Values are `<eTag>\n<json>`. Every script touches the keys of one owner
- * only. A turn costs two round trips: the conversation's lock-and-read script with the user's
- * read-and-touch beside it (two commands, sent together), then the conversation's commit script.
+ * Redis Cluster slot. Values are `<eTag>\n<json>`. On a Cluster every script touches the keys of one
+ * owner only. A turn costs two round trips: the conversation's lock-and-read script (on one
+ * Redis it reads and touches the user's keys too; on a Cluster the user's read-and-touch goes
+ * beside it, two commands sent together), then the conversation's commit script.
  * A turn that changed the user's state writes it first, with compare-and-set (TurnSerializer).
  */
 export class RedisStore implements ConversationStore {
@@ -202,7 +206,11 @@ export class RedisStore implements ConversationStore {
     client.defineCommand('tibExtend', { lua: EXTEND });
     client.defineCommand('tibReplaceIf', { lua: REPLACE_IF });
     this.client = client as RedisClient & ScriptedRedis;
+    this.clustered = 'nodes' in client;
   }
+
+  /** A Redis Cluster: a script touches one slot (one owner's keys) only. */
+  private readonly clustered: boolean;
 
   /** The Redis key of a storage key. */
   redisKey(key: string): string {
@@ -259,12 +267,20 @@ export class RedisStore implements ConversationStore {
     await this.timed('delete', () => Promise.all(byOwner(wanted).map((group) => this.client.del(...group.map((k) => this.redisKey(k))))));
   }
 
-  async acquireAndRead(lock: TurnLock, keys: string[]): Promise<AcquireResult> {
-    const own = keys.filter((k) => ownerTag(k) === lock.tag);
-    const others = byOwner(keys.filter((k) => ownerTag(k) !== lock.tag));
+  /** One Redis: other stores' keys can be read in the lock-and-read (see ConversationStore). */
+  get readsRawInLock(): boolean {
+    return !this.clustered;
+  }
+
+  async acquireAndRead(lock: TurnLock, keys: string[], raw: string[] = []): Promise<AcquireResult> {
+    if (raw.length > 0 && this.clustered) throw new Error('Storage: a Redis Cluster reads no other keys in the lock-and-read.');
+    // On one Redis every key is in reach of one script: the user's keys are read (and touched) by
+    // the lock-and-read itself, one command instead of two. A Cluster keeps them in their own slot.
+    const own = this.clustered ? keys.filter((k) => ownerTag(k) === lock.tag) : keys;
+    const others = this.clustered ? byOwner(keys.filter((k) => ownerTag(k) !== lock.tag)) : [];
     const [reply, ...otherValues] = (await this.timed('acquire', () =>
       Promise.all([
-        this.client.tibLockAndRead(3 + own.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? ''),
+        this.client.tibLockAndRead(3 + own.length + raw.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), ...raw, lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? '', raw.length),
         ...others.map((group) => this.client.tibReadTouch(group.length, ...group.map((k) => this.redisKey(k)), this.options.ttlMs)),
       ]),
     )) as [(string | number | null)[], ...(string | null)[][]];
@@ -282,7 +298,11 @@ export class RedisStore implements ConversationStore {
         if (typeof stored === 'string') items[key] = decodeItem(key, stored);
       }),
     );
-    return { acquired: true, items, releasedRecently };
+    const rawValues = raw.map((_, j) => {
+      const stored = reply[own.length + 1 + j];
+      return typeof stored === 'string' ? stored : undefined;
+    });
+    return { acquired: true, items, releasedRecently, ...(raw.length > 0 ? { raw: rawValues } : {}) };
   }
 
   async writeAndRelease(lock: TurnLock, changes: Record<string, StoreItem | null>, record?: TurnRecord): Promise<void> {

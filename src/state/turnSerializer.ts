@@ -42,6 +42,24 @@ class TurnScope {
 
 const currentTurn = new AsyncLocalStorage<TurnScope>();
 
+/** Writes of other stores that a turn sent without waiting, waited for with its commit (see waitWithCommit). */
+const SIDE_WRITES = Symbol('turnSerializer.sideWrites');
+
+/**
+ * For a middleware inside the turn lock that writes elsewhere at the end of a turn (the
+ * transcript): the turn waits for `write` together with its commit, so the write and the commit
+ * are one round trip in sequence instead of two. Only for a write sent on the same connection as
+ * the commit (one Redis, one client), which Redis then runs before the commit releases the lock,
+ * so the next turn's write still comes after it. `write` must not reject (the caller handles its
+ * failure). False outside a serialized turn (or after its commit): then the caller waits itself.
+ */
+export function waitWithCommit(context: TurnContext, write: Promise<unknown>): boolean {
+  const pending = context.turnState.get(SIDE_WRITES) as Promise<unknown>[] | undefined;
+  if (!pending) return false;
+  pending.push(write);
+  return true;
+}
+
 /** Lock tokens: unique per process (random prefix) and per turn (counter), without a syscall per turn. */
 const tokenPrefix = randomBytes(8).toString('base64url');
 let tokenCounter = 0;
@@ -180,16 +198,26 @@ export class TurnSerializer implements Middleware {
     const started = Date.now();
     const besideLock = this.options.besideLock ?? [];
     const sentAt = performance.now();
-    for (const read of besideLock) read.send(context);
+    // one Redis: the reads that can are made by the lock-and-read itself; the others go beside it
+    const inLock: { read: ReadBesideLock<unknown>; key: string }[] = [];
+    for (const read of besideLock) {
+      const key = this.store.readsRawInLock ? read.rawKey(context) : undefined;
+      if (key === undefined) read.send(context);
+      else inLock.push({ read, key });
+    }
+    const raw = inLock.map((r) => r.key);
     let delay = 2;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.store.acquireAndRead(lock, keys);
+      const result = await this.store.acquireAndRead(lock, keys, raw);
       if (result.acquired) {
+        inLock.forEach((r, i) => r.read.deliver(context, result.raw?.[i]));
         if (attempt === 0 && !result.releasedRecently && performance.now() - sentAt <= BESIDE_LOCK_WITHIN_MS) {
           for (const read of besideLock) read.vouch(context);
         }
         const scope = new TurnScope(tag, result.items, new Set(keys));
         const heartbeat = this.keepAlive(lock);
+        const sideWrites: Promise<unknown>[] = [];
+        context.turnState.set(SIDE_WRITES, sideWrites);
         let committed = false;
         try {
           await currentTurn.run(scope, next);
@@ -199,6 +227,9 @@ export class TurnSerializer implements Middleware {
           heartbeat.stop();
           // A failed turn writes nothing but still releases the lock.
           if (!committed) await this.store.writeAndRelease(lock, {}).catch(noop);
+          context.turnState.delete(SIDE_WRITES);
+          // the turn's answer waits for what was sent beside the commit (sent before it: mostly answered by now)
+          await Promise.allSettled(sideWrites);
         }
         return;
       }

@@ -517,6 +517,27 @@ for (const impl of implementations) {
   });
 }
 
+describe('RedisStore on one Redis: other keys read by the lock-and-read', () => {
+  it('reads a key of another store as it is, in the same step as the lock, without restarting its retention; a Cluster refuses', async () => {
+    const client = new Redis(testRedisUrl(), { enableAutoPipelining: true });
+    clients.push(client);
+    const store = new RedisStore(client, { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000 });
+    expect(store.readsRawInLock).to.equal(true);
+    const other = `${uniquePrefix('contract-raw-other')}ho:{c1}:rec`;
+    await client.set(other, '{"state":"queued"}', 'PX', 5000);
+    const turn = lock('ch/conversations/c1', 'a');
+    const read = await store.acquireAndRead(turn, ['ch/conversations/c1/', 'ch/users/u1/'], [other, `${other}-absent`]);
+    expect(read.acquired && read.raw).to.deep.equal(['{"state":"queued"}', undefined]);
+    expect(await client.pttl(other)).to.be.at.most(5000);
+    // held by another turn: nothing is read
+    expect(await store.acquireAndRead(lock('ch/conversations/c1', 'b'), [], [other])).to.deep.include({ acquired: false });
+    await store.writeAndRelease(turn, {});
+    const cluster = new RedisStore(createRedisClient({ redisUrl: undefined, redisClusterNodes: (await testRedisCluster()).nodes }, quiet), { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000 });
+    expect(cluster.readsRawInLock).to.equal(false);
+    await cluster.close();
+  });
+});
+
 describe('ConversationStore contract: the reference', () => {
   it('MemoryStorage (botbuilder) agrees with the stale-eTag rule the suite expects', async () => {
     const reference = new MemoryStorage();

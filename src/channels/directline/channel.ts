@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, ConversationAccount } from 'botbuilder';
 import { errorForLog, hashForLog, type Logger } from '../../log';
 import type { Metrics } from '../../metrics';
-import { withRequestLog } from '../../requestLog';
+import { lazyLogger, withRequestLog } from '../../requestLog';
 import { type DirectLineLog, type ActivitySet, type PostResult, UnknownConversationError } from './activityLog';
 import type { SelfHostedConnector } from './connector';
 import { activityFieldProblem } from '../../server/activityShape';
@@ -228,7 +228,7 @@ export class DirectLineChannel {
       timestamp: new Date(),
     } as Activity;
     if (typeof fields.timestamp === 'string') activity.timestamp = new Date(fields.timestamp);
-    const turnLog = this.deps.logger.child({ reqId: hashForLog(activity.id ?? ''), channel: CHANNEL_ID, type: activity.type });
+    const turnLog = lazyLogger(() => this.deps.logger.child({ reqId: hashForLog(activity.id ?? ''), channel: CHANNEL_ID, type: activity.type }));
     const endTimer = this.deps.metrics.turnDuration.startTimer();
     this.deps.turns.inFlight += 1;
     try {
@@ -236,7 +236,7 @@ export class DirectLineChannel {
       this.deps.metrics.turns.inc({ channel: CHANNEL_ID, type: activity.type });
     } catch (err) {
       this.deps.metrics.errors.inc({ where: 'directline' });
-      turnLog.error({ err: errorForLog(err) }, 'direct line turn failed');
+      turnLog().error({ err: errorForLog(err) }, 'direct line turn failed');
       throw new DirectLineError(502, 'BotError', 'The bot could not process the activity.');
     } finally {
       this.deps.turns.inFlight -= 1;
