@@ -1,5 +1,5 @@
 import { INTENTS, type Intent } from './intents';
-import { LanguageIdentifier } from './languageId';
+import { LanguageIdentifier, loadLanguageSamples } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader } from './numbers';
@@ -21,12 +21,12 @@ export class EmbeddedRecognizer implements Recognizer {
   readonly languages: LanguageIdentifier;
   readonly numbers: NumberReader;
 
-  constructor(bank: PhraseBank = loadPhraseBank()) {
+  constructor(bank: PhraseBank = loadPhraseBank(), languageSamples: { text: string; language: (typeof NLU_LANGUAGES)[number] }[] = loadLanguageSamples()) {
     this.bank = bank;
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
-    this.languages = new LanguageIdentifier([...phrases, ...samples]);
+    this.languages = new LanguageIdentifier([...phrases, ...samples, ...languageSamples]);
     this.numbers = new NumberReader(bank);
   }
 
