@@ -640,7 +640,9 @@ export class SafetyScreen {
   private knownWordsFor(word: string): Set<string> {
     const out = new Set<string>();
     if (this.firstWords.has(word) || this.fuzzy.has(word)) out.add(word);
-    if ([...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
+    // A word of the lexicon itself is not a typo of another ("turning" the pages is not "burning").
+    const ownWord = this.cueWords.has(word) || this.fuzzy.get(word)?.has(word) === true;
+    if (!ownWord && [...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
       for (const d of [word, ...deletions(word)]) for (const w of this.fuzzy.get(d) ?? []) out.add(w);
     }
     return out;
