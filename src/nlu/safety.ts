@@ -242,6 +242,19 @@ function withoutClitics(token: string): string[] {
   return out;
 }
 
+/**
+ * Danish and German written without their letters: "slaar" for "slår", "schlaegt" for "schlägt",
+ * "koekken" for "køkken". Folding already drops the accents ("slår" → "slar"), so a Latin word with
+ * aa, ae, oe or ue also stands for itself with the single vowel.
+ */
+const DIGRAPHS = /aa|ae|oe|ue/g;
+const LATIN_WORD = /^[a-z]{4,}$/;
+function withoutDigraphs(token: string): string[] {
+  if (!LATIN_WORD.test(token) || !DIGRAPHS.test(token)) return [];
+  DIGRAPHS.lastIndex = 0;
+  return [token.replace(DIGRAPHS, (d) => d[0])];
+}
+
 const FUZZY_MIN = 5;
 /** One typo is forgiven in alphabetic scripts; in Arabic and Ethiopic script one letter too often makes another word. */
 const FUZZY_SCRIPT = /^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u;
@@ -467,10 +480,10 @@ export class SafetyScreen {
       if (!best || rank > best.rank) best = { hit: { category: p.category!, kind: KIND_OF_CATEGORY[p.category!], language: p.language, via: 'lexicon', rule: p.source }, rank };
     }
     const scripts = new Set(tokens.map(scriptOf));
-    // Each open word with what it stands for without an Arabic-script clitic ("وفاقد" → "فاقد").
-    const forms = openTokens.map((t) => (t === '' ? [] : [t, ...withoutClitics(t)]));
+    // Each open word with what it stands for without an Arabic-script clitic ("وفاقد" → "فاقد") or a digraph ("slaar" → "slar").
+    const forms = openTokens.map((t) => (t === '' ? [] : [t, ...withoutClitics(t), ...withoutDigraphs(t)]));
     let weak: { hit: SafetyHit; rank: number } | undefined;
-    const allForms = tokens.map((t) => [t, ...withoutClitics(t)]);
+    const allForms = tokens.map((t) => [t, ...withoutClitics(t), ...withoutDigraphs(t)]);
     for (const cue of this.cuesFor(forms, scripts)) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
       if (!scripts.has(cue.script)) continue;
