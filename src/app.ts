@@ -27,6 +27,7 @@ import { type RateLimiter, MemoryRateLimiter } from './rateLimit/rateLimiter';
 import { RedisRateLimiter } from './rateLimit/redisRateLimiter';
 import { ClientLimits } from './rateLimit/clientLimits';
 import { EmbeddedRecognizer } from './nlu/embeddedRecognizer';
+import { loadLanguageSamples } from './nlu/languageId';
 import { loadPhraseBank } from './nlu/phrases';
 import { SafetyScreen } from './nlu/safety';
 
@@ -82,7 +83,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
   // Understanding and the safety screen learn from the configured folders, so a municipality's own
   // texts and numbers (LOCALES_DIR, DIALOGS_DIR) are what the bot says and recognises.
   const bank = loadPhraseBank(config.localesDir);
-  const embedded = new EmbeddedRecognizer(bank);
+  const embedded = new EmbeddedRecognizer(bank, loadLanguageSamples(config.localesDir));
   const safety = SafetyScreen.load({ localesDir: config.localesDir, dialogsDir: config.dialogsDir, bank });
   const storage = new TurnScopedStorage(store, () => metrics.stateMisses.inc());
   const recognizer = createRecognizer(config, metrics, embedded);

@@ -1,6 +1,6 @@
 import { fold } from './fold';
 import { INTENTS, isIntent, topicOf, type Intent } from './intents';
-import { LanguageIdentifier } from './languageId';
+import { LanguageIdentifier, loadLanguageSamples } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader } from './numbers';
@@ -36,13 +36,17 @@ export class EmbeddedRecognizer implements Recognizer {
   readonly numbers: NumberReader;
   readonly topicWords: WordLexicon<Intent>;
 
-  constructor(bank: PhraseBank = loadPhraseBank(), readonly fusion: LexiconFusion = DEFAULT_FUSION) {
+  constructor(
+    bank: PhraseBank = loadPhraseBank(),
+    languageSamples: { text: string; language: (typeof NLU_LANGUAGES)[number] }[] = loadLanguageSamples(),
+    readonly fusion: LexiconFusion = DEFAULT_FUSION,
+  ) {
     this.bank = bank;
     this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent);
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
-    this.languages = new LanguageIdentifier([...phrases, ...samples]);
+    this.languages = new LanguageIdentifier([...phrases, ...samples, ...languageSamples]);
     this.numbers = new NumberReader(bank);
   }
 

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCALES_DIR } from '../i18n';
 import { asciiDigits } from './fold';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 
@@ -81,10 +84,36 @@ function lightFold(text: string): string {
     .join(' ');
 }
 
+/**
+ * Extra messages per language for language identification only (locales/<lng>/languageSamples.json,
+ * `samples`): how people write, e.g. Farsi and Arabic in Latin letters. A language without the file has none.
+ */
+export function loadLanguageSamples(localesDir: string = LOCALES_DIR): { text: string; language: NluLanguage }[] {
+  const out: { text: string; language: NluLanguage }[] = [];
+  for (const language of NLU_LANGUAGES) {
+    const path = join(localesDir, language, 'languageSamples.json');
+    if (!existsSync(path)) continue;
+    let parsed: { samples?: unknown };
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8')) as { samples?: unknown };
+    } catch (err) {
+      throw new Error(`${path}: cannot read the language samples (${(err as Error).message})`);
+    }
+    if (!Array.isArray(parsed.samples) || parsed.samples.some((t) => typeof t !== 'string')) throw new Error(`${path}: "samples" must be a list of texts`);
+    for (const text of parsed.samples as string[]) out.push({ text, language });
+  }
+  return out;
+}
+
+/** How many character grams a whole word counts as. */
+const WORD_WEIGHT = 5;
+
+/** Character 1- to 3-grams of each word with its boundaries, and the whole word (function words tell languages apart: "mikham", "badi"). */
 function grams(folded: string): string[] {
   const out: string[] = [];
   for (const w of folded.split(' ')) {
     if (!w) continue;
+    if ([...w].length > 1) for (let k = 0; k < WORD_WEIGHT; k++) out.push(`<${w}>`);
     const padded = [...` ${w} `];
     for (let n = 1; n <= 3; n++) {
       for (let i = 0; i + n <= padded.length; i++) {

@@ -66,7 +66,7 @@ export interface SafetyLanguage {
    * Word-order-free cues by kind: groups joined by ` + ` must all occur within a few words of each
    * other, in any order; a group lists alternatives joined by `|`. An alternative is a word or a few
    * words in a row; `x*` matches words beginning with x, `*x` words ending in it, `*x*` words
-   * containing it. A cue starting with `!` counts only in a short message (three words or fewer),
+   * containing it. A cue starting with `?` is weak evidence: it makes the bot ask "are you or someone else in danger now?" rather than raise the alarm. A cue starting with `!` counts only in a short message (three words or fewer),
    * e.g. a bare "fire!". Words after ` - ` (alternatives joined by `|`) cancel the cue ("hit* + son - ball*").
    */
   cues?: Partial<Record<SafetyKind, string[]>>;
@@ -109,12 +109,20 @@ interface Pattern {
 interface Atom {
   text: string;
   mode: 'exact' | 'prefix' | 'suffix' | 'infix';
+  /**
+   * Ethiopic prefixes: the stem before the last syllable, and that syllable's consonant. A suffix
+   * changes the vowel of the syllable it joins ("ይሓይሽ" + "ኦም" is "ይሓይሾም"), so the prefix matches
+   * any vowel of its last consonant.
+   */
+  ethiopic?: { stem: string; consonant: number };
 }
 interface Cue {
   groups: Atom[][][];
   /** Words that make the cue mean something ordinary ("hit* + daughter - ball"). */
   unless: Atom[][];
   short: boolean;
+  /** A cue starting with `?` is weak evidence: the bot asks "are you or someone else in danger now?". */
+  weak: boolean;
   /** Per group, a quick test of its first words: exact words, and the other first atoms. */
   quick: { exact: Set<string>; other: Atom[] }[];
   /** The script of the cue's words: a message in another script cannot match it. */
@@ -122,6 +130,8 @@ interface Cue {
   source: string;
   kind: SafetyKind;
   language: NluLanguage;
+  /** Its place in the files: on a tie the earlier cue wins. */
+  order: number;
 }
 
 function compile(phrase: string, language: NluLanguage, category?: SafetyCategory): Pattern {
@@ -147,15 +157,20 @@ function compileAlternative(alt: string): Atom[] {
     parts.forEach((text, i) => {
       const first = i === 0 && starts;
       const last = i === parts.length - 1 && ends;
-      atoms.push({ text, mode: first && last ? 'infix' : first ? 'suffix' : last ? 'prefix' : 'exact' });
+      const mode = first && last ? 'infix' : first ? 'suffix' : last ? 'prefix' : 'exact';
+      const chars = [...text];
+      const final = chars[chars.length - 1];
+      const ethiopic = mode === 'prefix' && chars.length >= 3 && ETHIOPIC_SYLLABLE.test(final) ? { stem: chars.slice(0, -1).join(''), consonant: consonantOf(final) } : undefined;
+      atoms.push(ethiopic ? { text, mode, ethiopic } : { text, mode });
     });
   }
   return atoms;
 }
 
 function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
-  const short = cue.trim().startsWith('!');
-  const [positive, negative] = cue.trim().replace(/^!/, '').split(/\s-\s/);
+  const weak = cue.trim().startsWith('?');
+  const short = cue.trim().replace(/^\?/, '').startsWith('!');
+  const [positive, negative] = cue.trim().replace(/^\?/, '').replace(/^!/, '').split(/\s-\s/);
   const groups = positive
     .split(/\s\+\s/)
     .map((g) => g.split('|').map(compileAlternative).filter((a) => a.length > 0))
@@ -171,7 +186,7 @@ function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
     }
     return { exact, other };
   });
-  return { groups, unless, short, quick, script: scriptOf(positive), source: cue, kind, language };
+  return { groups, unless, short, weak, quick, script: scriptOf(positive), source: cue, kind, language, order: 0 };
 }
 
 /** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
@@ -207,6 +222,40 @@ function withinOneEdit(a: string, b: string): boolean {
   return Math.max(x.length, y.length) - i - j <= 1;
 }
 
+/** Ethiopic syllables come in rows of eight, one consonant with each vowel. */
+const ETHIOPIC_SYLLABLE = /^[\u1200-\u135A]$/u;
+function consonantOf(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  return cp - ((cp - 0x1200) % 8);
+}
+
+/**
+ * Clitics written together with the next word in Arabic script: and (و), with (ب), for (ل), then (ف)
+ * and the article (ال) with them ("وفاقد" is "and unconscious", "لأعيش" "to live"). A message word
+ * also stands for itself without one of these, if three letters or more are left.
+ */
+const ARABIC_CLITICS = ['وال', 'بال', 'فال', 'لل', 'ال', 'وب', 'ول', 'و', 'ب', 'ل', 'ف'];
+const ARABIC_WORD = /^\p{Script=Arabic}+$/u;
+function withoutClitics(token: string): string[] {
+  if (!ARABIC_WORD.test(token)) return [];
+  const out: string[] = [];
+  for (const c of ARABIC_CLITICS) if (token.startsWith(c) && [...token].length - [...c].length >= 3) out.push(token.slice(c.length));
+  return out;
+}
+
+/**
+ * Danish and German written without their letters: "slaar" for "slår", "schlaegt" for "schlägt",
+ * "koekken" for "køkken". Folding already drops the accents ("slår" → "slar"), so a Latin word with
+ * aa, ae, oe or ue also stands for itself with the single vowel.
+ */
+const DIGRAPHS = /aa|ae|oe|ue/g;
+const LATIN_WORD = /^[a-z]{4,}$/;
+function withoutDigraphs(token: string): string[] {
+  if (!LATIN_WORD.test(token) || !DIGRAPHS.test(token)) return [];
+  DIGRAPHS.lastIndex = 0;
+  return [token.replace(DIGRAPHS, (d) => d[0])];
+}
+
 const FUZZY_MIN = 5;
 /** One typo is forgiven in alphabetic scripts; in Arabic and Ethiopic script one letter too often makes another word. */
 const FUZZY_SCRIPT = /^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u;
@@ -229,13 +278,22 @@ const PLAINLY_ORDINARY_MARGIN = 0.2;
 /** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
 const CLASSIFIER_ALARM_WORDS = 3;
 
-function atomMatches(atom: Atom, token: string): boolean {
+/**
+ * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
+ * taken for a typo of another ("turning" is not "burning").
+ */
+function atomMatches(atom: Atom, token: string, lexicon?: Set<string>): boolean {
   if (token === '') return false;
   switch (atom.mode) {
     case 'exact':
-      return token === atom.text || ([...atom.text].length >= CUE_FUZZY_MIN && FUZZY_SCRIPT.test(atom.text) && withinOneEdit(token, atom.text));
+      return token === atom.text || ([...atom.text].length >= CUE_FUZZY_MIN && FUZZY_SCRIPT.test(atom.text) && !lexicon?.has(token) && withinOneEdit(token, atom.text));
     case 'prefix':
-      return token.startsWith(atom.text);
+      if (token.startsWith(atom.text)) return true;
+      if (!atom.ethiopic || !token.startsWith(atom.ethiopic.stem)) return false;
+      {
+        const next = token.slice(atom.ethiopic.stem.length)[0];
+        return next !== undefined && ETHIOPIC_SYLLABLE.test(next) && consonantOf(next) === atom.ethiopic.consonant;
+      }
     case 'suffix':
       return token.endsWith(atom.text);
     case 'infix':
@@ -261,6 +319,14 @@ export class SafetyScreen {
   private readonly firstWords = new Set<string>();
   private readonly otherStarts: Pattern[] = [];
   private readonly classifier: NgramClassifier;
+  /** Cues by the words of one of their groups that has only plain words: a message without one of them cannot match. */
+  private readonly cueIndex = new Map<string, Cue[]>();
+  /** The other cues, by script. */
+  private readonly unindexedCues = new Map<string, Cue[]>();
+  private readonly notAlarmByFirstWord = new Map<string, Pattern[]>();
+  private readonly notAlarmOtherStarts: Pattern[] = [];
+  /** Every plain word of the cues. */
+  private readonly cueWords = new Set<string>();
 
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
@@ -284,7 +350,7 @@ export class SafetyScreen {
         this.notAlarms.push(compile(phrase, lng));
         examples.push({ text: phrase, label: 'ordinary' });
       }
-      for (const kind of SAFETY_KINDS) for (const cue of spec.cues?.[kind] ?? []) this.cues.push(compileCue(cue, kind, lng));
+      for (const kind of SAFETY_KINDS) for (const cue of spec.cues?.[kind] ?? []) this.cues.push({ ...compileCue(cue, kind, lng), order: this.cues.length });
       for (const [label, list] of Object.entries(spec.examples ?? {})) for (const text of list ?? []) examples.push({ text, label });
     }
     for (const text of options.ordinary ?? []) examples.push({ text, label: 'ordinary' });
@@ -306,6 +372,24 @@ export class SafetyScreen {
           this.fuzzy.set(d, set);
         }
       }
+    }
+    this.indexCues();
+  }
+
+  private indexCues(): void {
+    for (const cue of this.cues) {
+      for (const group of cue.groups) for (const alt of group) for (const atom of alt) if (atom.mode === 'exact') this.cueWords.add(atom.text);
+      const anchor = cue.quick.find((q) => q.other.length === 0 && q.exact.size > 0);
+      if (!anchor) {
+        this.unindexedCues.set(cue.script, [...(this.unindexedCues.get(cue.script) ?? []), cue]);
+        continue;
+      }
+      for (const w of anchor.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
+    }
+    for (const p of this.notAlarms) {
+      const first = p.tokens[0];
+      if (first?.kind === 'word') this.notAlarmByFirstWord.set(first.text, [...(this.notAlarmByFirstWord.get(first.text) ?? []), p]);
+      else this.notAlarmOtherStarts.push(p);
     }
   }
 
@@ -389,7 +473,7 @@ export class SafetyScreen {
     const masked = tokens.map(() => false);
     const known = tokens.map((t) => this.knownWordsFor(t));
     let trapped = false;
-    for (const p of this.notAlarms) {
+    for (const p of this.notAlarmsFor(tokens, known)) {
       for (const span of this.matches(p, tokens, known)) {
         trapped = true;
         for (let i = span[0]; i < span[1]; i++) masked[i] = true;
@@ -407,33 +491,45 @@ export class SafetyScreen {
       if (!best || rank > best.rank) best = { hit: { category: p.category!, kind: KIND_OF_CATEGORY[p.category!], language: p.language, via: 'lexicon', rule: p.source }, rank };
     }
     const scripts = new Set(tokens.map(scriptOf));
-    const present = new Set(openTokens);
-    for (const cue of this.cues) {
+    // Each open word with what it stands for without an Arabic-script clitic ("وفاقد" → "فاقد") or a digraph ("slaar" → "slar").
+    const forms = openTokens.map((t) => (t === '' ? [] : [t, ...withoutClitics(t), ...withoutDigraphs(t)]));
+    let weak: { hit: SafetyHit; rank: number } | undefined;
+    const allForms = tokens.map((t) => [t, ...withoutClitics(t), ...withoutDigraphs(t)]);
+    for (const cue of this.cuesFor(forms, scripts)) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
       if (!scripts.has(cue.script)) continue;
-      if (!cue.quick.every((q) => openTokens.some((t) => t !== '' && (present.has(t) && q.exact.has(t))) || q.other.some((a) => openTokens.some((t) => atomMatches(a, t))))) continue;
-      if (!this.cueMatches(cue, openTokens, tokens)) continue;
-      const rank = cue.groups.length * 2 + 0.5 + (preferred.includes(cue.language) ? 1 : 0);
+      if (!cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))))) continue;
+      const covered = this.cueMatches(cue, forms, allForms);
+      if (covered === 0) continue;
+      // More groups first; then, between cues of as many groups, the one that covers more words
+      // ("einschlafen + nicht mehr aufwachen" over "nicht mehr + aufwachen"); then the preferred language.
+      const rank = cue.groups.length * 2 + 0.5 + Math.min(covered, 9) * 0.05 + (preferred.includes(cue.language) ? 1 : 0);
+      if (cue.weak) {
+        if (!weak || rank > weak.rank) weak = { hit: { category: CATEGORY_OF[cue.kind], kind: cue.kind, language: cue.language, via: 'lexicon', rule: `${cue.language}: ${cue.source}` }, rank };
+        continue;
+      }
       if (!best || rank > best.rank) best = { hit: { category: CATEGORY_OF[cue.kind], kind: cue.kind, language: cue.language, via: 'lexicon', rule: `${cue.language}: ${cue.source}` }, rank };
     }
     if (best) {
       // A generic phrase ("help me now") names no kind; a cue of the same message may.
       return { alarm: best.hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return this.askOnDangerWords(openTokens, text, preferred);
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred);
     const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
+    // A weak cue ("?") asks when the classifier does not raise the alarm itself; else a danger word may.
+    const none = (): SafetyAssessment => (weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, ranked));
     const top = ranked[0];
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
       if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return { borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) };
-      return this.askOnDangerWords(openTokens, text, preferred, ranked);
+      return none();
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
     if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return { borderline: hit };
-    return this.askOnDangerWords(openTokens, text, preferred, ranked);
+    return none();
   }
 
   /**
@@ -521,8 +617,11 @@ export class SafetyScreen {
     return sentence.replace(/\{\{(\w+)\}\}/g, (all, name: string) => this.facts[name] ?? all);
   }
 
-  /** Whether every group of the cue occurs, in any order, on words not used twice, within CUE_WINDOW words. */
-  private cueMatches(cue: Cue, open: string[], all: string[]): boolean {
+  /**
+   * Whether every group of the cue occurs, in any order, on words not used twice, within CUE_WINDOW
+   * words: the number of words the groups cover, or 0.
+   */
+  private cueMatches(cue: Cue, open: string[][], all: string[][]): number {
     const spans: [number, number][][] = [];
     for (const group of [...cue.groups, cue.unless]) {
       if (group.length === 0) continue;
@@ -533,36 +632,57 @@ export class SafetyScreen {
         for (const alt of group) {
           if (start + alt.length > tokens.length) continue;
           let ok = true;
-          for (let k = 0; k < alt.length && ok; k++) ok = atomMatches(alt[k], tokens[start + k]);
+          for (let k = 0; k < alt.length && ok; k++) ok = tokens[start + k].some((t) => atomMatches(alt[k], t, this.cueWords));
           if (ok) found.push([start, start + alt.length]);
         }
       }
       if (group === cue.unless) {
-        if (found.length > 0) return false;
+        if (found.length > 0) return 0;
         continue;
       }
-      if (found.length === 0) return false;
+      if (found.length === 0) return 0;
       spans.push(found);
     }
-    const pick = (g: number, lo: number, hi: number, used: [number, number][]): boolean => {
-      if (g === spans.length) return true;
+    const pick = (g: number, lo: number, hi: number, used: [number, number][]): number => {
+      if (g === spans.length) return used.reduce((n, u) => n + u[1] - u[0], 0);
       for (const s of spans[g]) {
         if (used.some((u) => s[0] < u[1] && u[0] < s[1])) continue;
         const nlo = Math.min(lo, s[0]);
         const nhi = Math.max(hi, s[1]);
         if (nhi - nlo > CUE_WINDOW) continue;
-        if (pick(g + 1, nlo, nhi, [...used, s])) return true;
+        const covered = pick(g + 1, nlo, nhi, [...used, s]);
+        if (covered > 0) return covered;
       }
-      return false;
+      return 0;
     };
     return pick(0, Infinity, -Infinity, []);
+  }
+
+  /** The cues worth trying: those indexed under a word of the message, and the others of its scripts, in file order. */
+  private cuesFor(forms: string[][], scripts: Set<string>): Cue[] {
+    const out = new Set<Cue>();
+    for (const f of forms) for (const w of f) for (const c of this.cueIndex.get(w) ?? []) out.add(c);
+    for (const script of scripts) for (const c of this.unindexedCues.get(script) ?? []) out.add(c);
+    return [...out].sort((a, b) => a.order - b.order);
+  }
+
+  /** Ordinary phrases worth trying: those whose first word occurs, and those that begin otherwise. */
+  private notAlarmsFor(tokens: string[], known: Set<string>[]): Pattern[] {
+    const out = new Set<Pattern>(this.notAlarmOtherStarts);
+    tokens.forEach((t, i) => {
+      for (const p of this.notAlarmByFirstWord.get(t) ?? []) out.add(p);
+      for (const w of known[i]) for (const p of this.notAlarmByFirstWord.get(w) ?? []) out.add(p);
+    });
+    return this.notAlarms.filter((p) => out.has(p));
   }
 
   /** The phrase words a message word stands for: itself, and within one typo in alphabetic scripts. */
   private knownWordsFor(word: string): Set<string> {
     const out = new Set<string>();
     if (this.firstWords.has(word) || this.fuzzy.has(word)) out.add(word);
-    if ([...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
+    // A word of the lexicon itself is not a typo of another ("turning" the pages is not "burning").
+    const ownWord = this.cueWords.has(word) || this.fuzzy.get(word)?.has(word) === true;
+    if (!ownWord && [...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
       for (const d of [word, ...deletions(word)]) for (const w of this.fuzzy.get(d) ?? []) out.add(w);
     }
     return out;

@@ -160,7 +160,7 @@ describe('safety screen', () => {
   });
 
   it('asks rather than misses when the classifier is unsure', () => {
-    const a = screen.assess("i can't take it anymore", ['en']);
+    const a = screen.assess("i can't take it", ['en']);
     expect(a.alarm).to.equal(undefined);
     expect(a.borderline?.kind).to.equal('self_harm');
     expect(screen.check('en').choices).to.deep.equal(['Yes', 'No']);
