@@ -7,7 +7,7 @@ import { loadDevSet } from '../../src/nlu/evaluation';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { allPhrases, loadPhraseBank } from '../../src/nlu/phrases';
 import { evaluateRouting, loadRoutingSet } from '../../src/nlu/routing';
-import { loadGraph } from '../../src/paths/graph';
+import { loadGraph, pathsOf, structureProblems, subtopicNode } from '../../src/paths/graph';
 import { setOption } from '../../src/nlu/tools/setOption';
 import type { SafetyLanguage } from '../../src/nlu/safety';
 
@@ -65,5 +65,39 @@ describe('held-out routing set 2026-12b (never tuned on)', () => {
       for (const list of [...Object.values(spec.signals), ...Object.values(spec.examples ?? {}), spec.notAlarms ?? []]) for (const t of list ?? []) learned.add(fold(t));
     }
     expect(cases.filter((c) => learned.has(fold(c.text)) && !ALREADY_IN_THE_PHRASES.has(c.text)).map((c) => `${c.locale}: ${c.text}`)).to.deep.equal([]);
+  });
+});
+
+describe('routing to a step that belongs to two paths', () => {
+  const graph = loadGraph();
+
+  it('enters the Danish lessons for adults (school.adult) for the Danish-lessons subtopic, and counts that step for school and work', () => {
+    expect(subtopicNode(graph, 'work.language_school')?.id).to.equal('school.adult');
+    expect(subtopicNode(graph, 'work.igu')?.id).to.equal('work.igu');
+    expect(subtopicNode(graph, 'leisure.volunteer_friend')).to.equal(undefined);
+    expect(pathsOf(graph, 'school.adult')).to.deep.equal(['school', 'work']);
+    expect(pathsOf(graph, 'work.igu')).to.deep.equal(['work']);
+    // The main menu offers every path's start: that does not make a step part of "menu".
+    expect(pathsOf(graph, 'money.start')).to.deep.equal(['money']);
+  });
+
+  it('counts a question for its area only when the step it enters belongs to that area', async () => {
+    const paths = { stepOf: (s: string) => subtopicNode(graph, s)?.id, areasOf: (s: string) => pathsOf(graph, s) };
+    const cases = [
+      { text: 'where can I learn danish', locale: 'en', area: 'school' },
+      { text: 'where can I learn danish', locale: 'en', area: 'work' },
+      { text: 'where can I learn danish', locale: 'en', area: 'leisure' },
+    ];
+    const report = await evaluateRouting(new EmbeddedRecognizer(), cases, paths);
+    expect(report.misses.map((m) => `${m.area} → ${m.got}`)).to.deep.equal(['leisure → school.adult']);
+  });
+
+  it('refuses an intent field that is no subtopic, or that a step of the subtopic\'s id already answers', () => {
+    const files = structuredClone(graph.files);
+    const school = files.find((f) => f.path === 'school')!;
+    const du = school.nodes.find((n) => n.id === 'school.du')!;
+    if (du.kind === 'info') du.intent = 'topic.work.igu';
+    const { problems } = structureProblems(files);
+    expect(problems.filter((p) => p.level === 'error').map((p) => p.node)).to.deep.equal(['school.du']);
   });
 });
