@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fold } from '../../src/nlu/fold';
-import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
+import { EmbeddedRecognizer, questionSentence } from '../../src/nlu/embeddedRecognizer';
+import { topicOf } from '../../src/nlu/intents';
 import { loadDevSet } from '../../src/nlu/evaluation';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { allPhrases, loadPhraseBank } from '../../src/nlu/phrases';
@@ -99,5 +100,23 @@ describe('routing to a step that belongs to two paths', () => {
     if (du.kind === 'info') du.intent = 'topic.work.igu';
     const { problems } = structureProblems(files);
     expect(problems.filter((p) => p.level === 'error').map((p) => p.node)).to.deep.equal(['school.du']);
+  });
+});
+
+describe('a message of several sentences is read by its question too', () => {
+  const recognizer = new EmbeddedRecognizer();
+
+  it('finds the question: the last sentence of four words or more that ends in a question mark, else the last such sentence', () => {
+    expect(questionSentence('We came a month ago with our children. Where can I learn Danish?')).to.equal('Where can I learn Danish?');
+    expect(questionSentence('مرحبا انا وصلت من شهرين. بدي اعرف وين بقدر اتعلم اللغة الدنماركية')).to.equal('بدي اعرف وين بقدر اتعلم اللغة الدنماركية');
+    expect(questionSentence('Hej. Jeg vil gerne have et arbejde i Tønder. Hvad gør jeg?')).to.equal('Jeg vil gerne have et arbejde i Tønder.');
+    expect(questionSentence('where can i learn danish')).to.equal(undefined);
+  });
+
+  it('routes context-then-question messages by the question, and a short generic question never turns one into a command', () => {
+    const topic = (text: string) => topicOf(recognizer.recognizeNow(text, 'en').intent);
+    expect(topic('We are a family of six and came from Afghanistan last winter. Is there a football club where my boys can play?')).to.equal('topic.leisure');
+    expect(topic('Vi har boet på et midlertidigt værelse i tre måneder. Hvornår kan vi flytte i en rigtig lejlighed?')).to.equal('topic.housing');
+    expect(recognizer.recognizeNow('Hej. Jeg har boet i Tønder et halvt år og vil gerne have et arbejde. Hvad gør jeg?', 'da').intent.startsWith('cmd.')).to.equal(false);
   });
 });
