@@ -47,7 +47,9 @@ export class EmbeddedRecognizer implements Recognizer {
       const noneScore = ranked.find((r) => r.label === 'none')?.score ?? 0;
       return withLanguage({ intent: 'none', score: round(Math.max(noneScore, 1 - (top?.label === 'none' ? 0 : top?.score ?? 0))), ...entities });
     }
-    return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities });
+    const topic = top.label.startsWith('topic.') ? undefined : ranked.find((r) => r.label.startsWith('topic.'));
+    const alternative = topic && topic.score >= MIN_INTENT_SCORE ? { topic: { intent: topic.label as Intent, score: round(topic.score) } } : {};
+    return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities, ...alternative });
   }
 
   /**

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fold } from '../../src/nlu/fold';
 import { EmbeddedRecognizer, questionSentence } from '../../src/nlu/embeddedRecognizer';
 import { topicOf } from '../../src/nlu/intents';
+import type { Recognition, Recognizer } from '../../src/nlu/recognizer';
+import { Understanding } from '../../src/bot/understanding';
 import { loadDevSet } from '../../src/nlu/evaluation';
 import { NLU_LANGUAGES } from '../../src/nlu/languages';
 import { allPhrases, loadPhraseBank } from '../../src/nlu/phrases';
@@ -118,5 +120,26 @@ describe('a message of several sentences is read by its question too', () => {
     expect(topic('We are a family of six and came from Afghanistan last winter. Is there a football club where my boys can play?')).to.equal('topic.leisure');
     expect(topic('Vi har boet på et midlertidigt værelse i tre måneder. Hvornår kan vi flytte i en rigtig lejlighed?')).to.equal('topic.housing');
     expect(recognizer.recognizeNow('Hej. Jeg har boet i Tønder et halvt år og vil gerne have et arbejde. Hvad gør jeg?', 'da').intent.startsWith('cmd.')).to.equal(false);
+  });
+});
+
+describe('the topic of a long message whose best reading is a command', () => {
+  const none = { detectCommand: () => Promise.resolve(undefined), detectAnswer: () => Promise.resolve(undefined) };
+  const reading = (intent: Recognition['intent'], topic?: Recognition['topic']): Recognizer => ({ recognize: () => Promise.resolve({ intent, score: 0.5, ...(topic ? { topic } : {}) }) });
+
+  it('takes the best topic in a long message that is no command ("I need a doctor who speaks Arabic"), never in a short one ("back pls")', async () => {
+    const long = new Understanding(none, reading('cmd.language', { intent: 'topic.health', score: 0.4 }));
+    expect(await long.detectTopic('i need a doctor who speaks arabic please', 'en')).to.equal('health');
+    const short = new Understanding(none, reading('cmd.back', { intent: 'topic.return_home', score: 0.4 }));
+    expect(await short.detectTopic('back pls', 'en')).to.equal(undefined);
+    const nothing = new Understanding(none, reading('none', { intent: 'topic.work', score: 0.4 }));
+    expect(await nothing.detectTopic('thank you so much for all the help today', 'en')).to.equal(undefined);
+  });
+
+  it('gives the embedded recogniser\'s best topic beside a command or an answer, and the bot reads that sentence as health', async () => {
+    const recognizer = new EmbeddedRecognizer();
+    const r = recognizer.recognizeNow('i need a doctor who speaks arabic', 'en');
+    if (!r.intent.startsWith('topic.')) expect(r.topic?.intent).to.equal('topic.health');
+    expect(await new Understanding(none, recognizer).detectTopic('i need a doctor who speaks arabic', 'en')).to.equal('health');
   });
 });
