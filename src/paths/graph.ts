@@ -59,17 +59,30 @@ export function subtopicNode(graph: Pick<PathGraph, 'nodes'>, subtopic: string):
 }
 
 /**
- * The paths a step belongs to: its own file's, and every path whose start menu offers it as a
- * button (the Danish lessons for adults are in school.yaml and a button of the work menu). A
- * question about an area is answered when it enters a step of that area.
+ * The paths a step belongs to: its own file's, every path whose start menu offers it as a button
+ * (the Danish lessons for adults are in school.yaml and a button of the work menu), and the paths
+ * of the info steps it leads on to by itself, which the user is told in the same turn. A question
+ * about an area is answered when it enters a step of that area.
  */
 export function pathsOf(graph: Pick<PathGraph, 'files' | 'nodes'>, nodeId: string): string[] {
   const node = graph.nodes.get(nodeId);
   if (!node) return [];
   const out = [node.path];
+  const add = (path: string) => {
+    if (!out.includes(path)) out.push(path);
+  };
   for (const file of graph.files) {
     const start = graph.nodes.get(file.start);
-    if (start?.kind === 'menu' && file.path !== 'menu' && start.choices.some((c) => c.goto === nodeId) && !out.includes(file.path)) out.push(file.path);
+    if (start?.kind === 'menu' && file.path !== 'menu' && start.choices.some((c) => c.goto === nodeId)) add(file.path);
+  }
+  // The info steps it leads on to are said in the same turn (school.daycare, then everyday.daycare_price).
+  const seen = new Set([nodeId]);
+  for (let at = node; at.kind === 'info' && at.goto !== undefined && !isSpecial(at.goto) && !seen.has(at.goto); ) {
+    const next = graph.nodes.get(at.goto);
+    if (!next || next.kind !== 'info') break;
+    seen.add(next.id);
+    add(next.path);
+    at = next;
   }
   return out;
 }
