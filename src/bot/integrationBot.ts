@@ -15,6 +15,7 @@ import { asciiDigits, fold } from '../nlu/fold';
 import type { Recognizer } from '../nlu';
 import { PATH_DIALOG, PathDialog, type PathEngineDeps, type PathOptions } from '../paths/engine';
 import { Wording } from '../paths/wording';
+import { subtopicNode } from '../paths/graph';
 import type { PathGraph } from '../paths/types';
 import { isTeamsTeam } from '../channels/teams/scope';
 import type { SafetyCheckStore } from './safetyMiddleware';
@@ -212,9 +213,13 @@ export class IntegrationBot extends ActivityHandler {
       // A first message in the person's own language: that language, without asking, and the message answered.
       const user = await this.profile.get(context, {});
       user.locale = first;
+      // The step a subtopic names ("where can I learn Danish": the Danish lessons), else the topic's path.
+      const subtopic = await this.commands.detectSubtopic?.(text, first);
+      const step = subtopic !== undefined ? subtopicNode(this.deps.graph, subtopic)?.id : undefined;
       const topic = await this.commands.detectTopic?.(text, first);
       const path = topic ? this.deps.graph.files.find((f) => f.path === topic && f.path !== 'welcome') : undefined;
-      await dc.beginDialog(ROOT_DIALOG, { announce: first, ...(path ? { start: path.start, skipWelcome: true } : {}) });
+      const start = step ?? path?.start;
+      await dc.beginDialog(ROOT_DIALOG, { announce: first, ...(start ? { start, skipWelcome: true } : {}) });
       return;
     }
     await dc.beginDialog(ROOT_DIALOG, options);

@@ -12,7 +12,7 @@ export interface UnderstandingThresholds {
   topic: number;
 }
 
-const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, human: 0.45, answer: 0.6, topic: 0.35 };
+const DEFAULT_THRESHOLDS: UnderstandingThresholds = { command: 0.6, human: 0.45, answer: 0.6, topic: 0.3 };
 
 /**
  * A command is a short message or an explicit request: in a longer message ("we finished school
@@ -62,16 +62,29 @@ export class Understanding implements CommandDetector {
   }
 
   async detectTopic(text: string, locale: string): Promise<string | undefined> {
-    const { intent, score } = await this.recognise(text, locale);
+    const { intent, score } = await this.topicOf(text, locale);
     if (score < this.thresholds.topic || !intent.startsWith('topic.')) return undefined;
     return topicOf(intent).slice('topic.'.length);
   }
 
   /** The subtopic a message asks about (`work.igu` for "what is IGU"), when the recogniser knows one. */
   async detectSubtopic(text: string, locale: string): Promise<string | undefined> {
-    const { intent, score } = await this.recognise(text, locale);
+    const { intent, score } = await this.topicOf(text, locale);
     if (score < this.thresholds.topic || !intent.startsWith('topic.') || topicOf(intent) === intent) return undefined;
     return intent.slice('topic.'.length);
+  }
+
+  /**
+   * The topic a message is about. The bot asks this only once the message was not taken as a
+   * command or an answer (those are asked first): in a long message, which is no command (see
+   * isLongMessage), a best reading of a command or an answer ("I need a doctor who speaks Arabic"
+   * reads close to the language command) gives way to the best topic. A short one ("back pls")
+   * and `none` never become a topic.
+   */
+  private async topicOf(text: string, locale: string): Promise<{ intent: string; score: number }> {
+    const recognition = await this.recognise(text, locale);
+    const standIn = recognition.topic && isLongMessage(text) && (recognition.intent.startsWith('cmd.') || recognition.intent.startsWith('answer.'));
+    return standIn && recognition.topic ? recognition.topic : recognition;
   }
 
   /** The one number a message gives ("she is two years old" → 2), in words or digits of any script. */

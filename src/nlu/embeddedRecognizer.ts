@@ -67,7 +67,9 @@ export class EmbeddedRecognizer implements Recognizer {
       const noneScore = ranked.find((r) => r.label === 'none')?.score ?? 0;
       return withLanguage({ intent: 'none', score: round(Math.max(noneScore, 1 - (top?.label === 'none' ? 0 : top?.score ?? 0))), ...entities });
     }
-    return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities });
+    const topic = top.label.startsWith('topic.') ? undefined : ranked.find((r) => r.label.startsWith('topic.'));
+    const alternative = topic && topic.score >= MIN_INTENT_SCORE ? { topic: { intent: topic.label as Intent, score: round(topic.score) } } : {};
+    return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities, ...alternative });
   }
 
   /**
@@ -87,7 +89,7 @@ export class EmbeddedRecognizer implements Recognizer {
    * example, but it names the doctor, the rent or the bus).
    */
   rank(text: string): Ranked[] {
-    const ranked = this.classifier.rank(text).filter((r) => (INTENTS as readonly string[]).includes(r.label));
+    const ranked = this.rankBySentences(text);
     const evidence = this.topicWords.score(fold(text), (w) => this.classifier.wordWeight(w));
     if (evidence.size === 0) return ranked;
     const { weight, cap, own } = this.fusion;
@@ -104,6 +106,42 @@ export class EmbeddedRecognizer implements Recognizer {
       })
       .sort((a, b) => b.score - a.score);
   }
+
+  /**
+   * The example sentences' similarity. A message of several sentences ("We came a month
+   * ago with our children. Where can I learn Danish?") is also read by its question: the sentence
+   * that ends in a question mark, else the last one. The context around it dilutes the whole
+   * text's match, so each topic keeps the better of the two scores.
+   */
+  private rankBySentences(text: string): Ranked[] {
+    const whole = this.classifier.rank(text);
+    const question = questionSentence(text);
+    if (question === undefined) return whole.filter((r) => (INTENTS as readonly string[]).includes(r.label));
+    const best = new Map(whole.map((r) => [r.label, r.score]));
+    // Topics only: a question alone ("What do I do?") is no command, and its context says what it is about.
+    for (const r of this.classifier.rank(question)) if (r.label.startsWith('topic.') && r.score > (best.get(r.label) ?? 0)) best.set(r.label, r.score);
+    return whole
+      .map((r, order) => ({ label: r.label, score: best.get(r.label) ?? r.score, order }))
+      .sort((a, b) => b.score - a.score || a.order - b.order)
+      .filter((r) => (INTENTS as readonly string[]).includes(r.label))
+      .map(({ label, score }) => ({ label, score }));
+  }
+}
+
+/** Sentences end in . ! ? and their Arabic, Devanagari and Ethiopic forms. */
+const SENTENCE_END = /(?<=[.!?؟।።፧])\s+/u;
+const QUESTION_MIN_WORDS = 4;
+
+/**
+ * The sentence a message of several asks: of its sentences of four words or more, the last that
+ * ends in a question mark, else the last; undefined for a message of one sentence.
+ */
+export function questionSentence(text: string): string | undefined {
+  const sentences = text.trim().split(SENTENCE_END).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s));
+  if (sentences.length < 2) return undefined;
+  // A short question alone ("Hvad gør jeg?") says too little: its context is what it is about.
+  const long = sentences.filter((s) => s.split(/\s+/).length >= QUESTION_MIN_WORDS);
+  return long.filter((s) => /[?؟፧]$/u.test(s)).at(-1) ?? long.at(-1);
 }
 
 function round(n: number): number {

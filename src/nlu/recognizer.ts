@@ -8,6 +8,11 @@ export interface Recognition {
   score: number;
   /** A numeric answer ("2", "٢", "two") or the one number in a message. */
   entities?: { number?: number };
+  /**
+   * The best topic when `intent` is a command or an answer ("I need a doctor who speaks Arabic"
+   * reads close to "Arabic" the language): what the message is about if it is not taken as that.
+   */
+  topic?: { intent: Intent; score: number };
   /** The language the message is written in, with a confidence (ask when it is low). */
   language?: LanguageGuess;
 }

@@ -46,13 +46,31 @@ export interface RoutingReport {
 
 const NO_WORDS: CommandDetector = { detectCommand: () => Promise.resolve(undefined), detectAnswer: () => Promise.resolve(undefined) };
 
-/** Each question through the bot's own topic detection (recogniser + the bot's threshold). */
-export async function evaluateRouting(recognizer: Recognizer, cases: RoutingCase[]): Promise<RoutingReport> {
+/** What the routing needs of the paths: the step a subtopic enters and the paths a step belongs to. */
+export interface RoutingPaths {
+  /** The step a subtopic (`work.igu`) enters, or undefined when its path's start answers it. */
+  stepOf(subtopic: string): string | undefined;
+  /** The paths (areas) a step belongs to. */
+  areasOf(step: string): string[];
+}
+
+/**
+ * Each question through the bot's own free-text routing (recogniser + the bot's threshold), in the
+ * engine's order: a subtopic that has a step enters that step, else the topic's path begins. A
+ * question reaches its area when the step it enters belongs to that area: its own path, or a path
+ * whose start menu offers it (the Danish lessons for adults, school.adult, are in the school path
+ * and a button of the work menu, so "where can I learn Danish" reaches school and work alike).
+ */
+export async function evaluateRouting(recognizer: Recognizer, cases: RoutingCase[], paths?: RoutingPaths): Promise<RoutingReport> {
   const understanding = new Understanding(NO_WORDS, recognizer);
   const report: RoutingReport = { overall: { reached: 0, total: 0 }, byArea: {}, byLanguage: {}, misses: [] };
   for (const c of cases) {
-    const got = (await understanding.detectTopic(c.text, c.locale)) ?? 'none';
-    const ok = got === c.area;
+    const subtopic = paths ? await understanding.detectSubtopic(c.text, c.locale) : undefined;
+    const step = subtopic !== undefined ? paths?.stepOf(subtopic) : undefined;
+    const topic = (await understanding.detectTopic(c.text, c.locale)) ?? 'none';
+    const areas = step !== undefined && paths ? paths.areasOf(step) : [topic];
+    const got = step ?? topic;
+    const ok = areas.includes(c.area);
     for (const t of [report.overall, (report.byArea[c.area] ??= { reached: 0, total: 0 }), (report.byLanguage[c.locale] ??= { reached: 0, total: 0 })]) {
       t.total += 1;
       if (ok) t.reached += 1;

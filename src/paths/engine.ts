@@ -6,6 +6,7 @@ import { pickChoice, render, type Message } from '../channels/render';
 import { asciiDigits, fold } from '../nlu/fold';
 import type { Wording } from './wording';
 import type { ChoiceSpec, ConditionNode, PathGraph, PathNode, ProfileValue, Target } from './types';
+import { subtopicNode } from './graph';
 
 export const PATH_DIALOG = 'paths';
 
@@ -129,7 +130,8 @@ export class PathDialog extends Dialog<PathOptions> {
 
     // A question naming another node ("what is IGU" in the internship menu) goes to that node.
     const subtopic = await this.deps.commands.detectSubtopic?.(text, lng);
-    const subNode = subtopic !== undefined && subtopic !== state.at ? this.deps.graph.nodes.get(subtopic) : undefined;
+    const found = subtopic !== undefined ? subtopicNode(this.deps.graph, subtopic) : undefined;
+    const subNode = found && found.id !== state.at ? found : undefined;
     if (subNode) {
       const file = this.deps.graph.files.find((f) => subNode.id.startsWith(`${f.path}.`));
       state.menus = file ? [this.deps.graph.menuStart, file.start] : [this.deps.graph.menuStart];

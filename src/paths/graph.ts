@@ -1,5 +1,6 @@
 import { ContentError, type PathFile, type PathGraph, type PathNode, type Problem, type Target, SPECIAL_TARGETS, PROFILE_FIELDS, PROFILE_GROUPS } from './types';
 import { DIALOGS_DIR, loadContent, type LoadedContent } from './load';
+import { isIntent, topicOf } from '../nlu/intents';
 
 /** The paths the engine needs: where `menu`, a new user and "talk to a person" lead. */
 export const REQUIRED_PATHS = { welcome: 'welcome', menu: 'menu', contact: 'contact' } as const;
@@ -44,6 +45,65 @@ export function advancesAlone(node: PathNode): boolean {
   return node.kind === 'info' || node.kind === 'condition' || node.kind === 'handoff';
 }
 
+/**
+ * The step a subtopic (`work.igu`, from the recogniser's `topic.work.igu`) enters: the node of that
+ * id, or else the node that names the intent in its `intent:` field (`topic.work.language_school`
+ * enters `school.adult`, the Danish lessons for adults); undefined when the path's start answers it.
+ */
+export function subtopicNode(graph: Pick<PathGraph, 'nodes'>, subtopic: string): PathNode | undefined {
+  const own = graph.nodes.get(subtopic);
+  if (own) return own;
+  const intent = `topic.${subtopic}`;
+  for (const node of graph.nodes.values()) if ((node.kind === 'menu' || node.kind === 'info') && node.intent === intent) return node;
+  return undefined;
+}
+
+/**
+ * The paths a step belongs to: its own file's, every path whose start menu offers it as a button
+ * (the Danish lessons for adults are in school.yaml and a button of the work menu), and the paths
+ * of the info steps it leads on to by itself, which the user is told in the same turn. A question
+ * about an area is answered when it enters a step of that area.
+ */
+export function pathsOf(graph: Pick<PathGraph, 'files' | 'nodes'>, nodeId: string): string[] {
+  const node = graph.nodes.get(nodeId);
+  if (!node) return [];
+  const out = [node.path];
+  const add = (path: string) => {
+    if (!out.includes(path)) out.push(path);
+  };
+  for (const file of graph.files) {
+    const start = graph.nodes.get(file.start);
+    if (start?.kind === 'menu' && file.path !== 'menu' && start.choices.some((c) => c.goto === nodeId)) add(file.path);
+  }
+  // The info steps it leads on to are said in the same turn (school.daycare, then everyday.daycare_price).
+  const seen = new Set([nodeId]);
+  for (let at = node; at.kind === 'info' && at.goto !== undefined && !isSpecial(at.goto) && !seen.has(at.goto); ) {
+    const next = graph.nodes.get(at.goto);
+    if (!next || next.kind !== 'info') break;
+    seen.add(next.id);
+    add(next.path);
+    at = next;
+  }
+  return out;
+}
+
+function intentProblems(nodes: Map<string, PathNode>): Problem[] {
+  const out: Problem[] = [];
+  const claimed = new Map<string, string>();
+  for (const node of nodes.values()) {
+    if ((node.kind !== 'menu' && node.kind !== 'info') || node.intent === undefined) continue;
+    const { intent } = node;
+    if (!isIntent(intent) || topicOf(intent) === intent) {
+      out.push(problem(node, `names "${intent}", which is not a subtopic intent`, 'Use a subtopic intent of src/nlu/intents.ts, e.g. topic.work.language_school.'));
+    } else if (nodes.has(intent.slice('topic.'.length))) {
+      out.push(problem(node, `names "${intent}", but the step "${intent.slice('topic.'.length)}" already answers it`, 'Remove the intent field: the step of that id is entered.'));
+    } else if (claimed.has(intent)) {
+      out.push(problem(node, `names "${intent}", which step "${claimed.get(intent)}" names too`, 'Keep the intent on one step.'));
+    } else claimed.set(intent, node.id);
+  }
+  return out;
+}
+
 function problem(node: PathNode, message: string, fix: string): Problem {
   return { level: 'error', file: node.origin.file, line: node.origin.line, node: node.id, message, fix };
 }
@@ -86,7 +146,7 @@ export function structureProblems(files: PathFile[]): { nodes: Map<string, PathN
       problems.push({ level: 'error', file: `dialogs/${path}.yaml`, message: `is missing: the engine needs a "${name}" path`, fix: `Create dialogs/${path}.yaml (see dialogs/README.md).` });
     }
   }
-  problems.push(...loopProblems(nodes));
+  problems.push(...loopProblems(nodes), ...intentProblems(nodes));
   return { nodes, problems };
 }
 

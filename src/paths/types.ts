@@ -39,12 +39,16 @@ interface NodeBase {
 export interface MenuNode extends NodeBase {
   kind: 'menu';
   say: string;
+  /** A subtopic intent (`topic.work.language_school`) whose free text enters this step (see subtopicNode). */
+  intent?: string;
   choices: ChoiceSpec[];
 }
 
 export interface InfoNode extends NodeBase {
   kind: 'info';
   say: string;
+  /** A subtopic intent (`topic.work.language_school`) whose free text enters this step (see subtopicNode). */
+  intent?: string;
   link?: { url: string; label: string };
   goto?: Target;
   source?: string;

@@ -58,6 +58,20 @@ describe('understanding people as they write: free text at every step, the first
     expect(nodes(await say(c, 'what is IGU'))[0]).to.equal('work.igu');
   });
 
+  it('takes an adult asking where to learn Danish to the Danish lessons for adults (school.adult), from the main menu and from the work menu', async () => {
+    const c = newConv();
+    await atMenu(c, 'English');
+    expect(nodes(await say(c, 'where can I learn danish'))[0]).to.equal('school.adult');
+    expect(nodes(await say(c, 'menu'))).to.include('menu.start');
+    expect(nodes(await say(c, 'Work'))).to.deep.equal(['work.start']);
+    const danish = await say(c, 'Danish for adults');
+    expect(nodes(danish)).to.deep.equal(['school.adult']);
+    expect(buttons(danish.at(-1))).to.include('Danish and work');
+    const german = newConv();
+    await atMenu(german, 'Deutsch');
+    expect(nodes(await say(german, 'Wo kann man als Erwachsener Dänisch lernen?'))[0]).to.equal('school.adult');
+  });
+
   it('never reads a button label as a message in another language ("DU1, DU2 and DU3")', async () => {
     const c = newConv();
     await atMenu(c, 'English');
