@@ -23,7 +23,7 @@ export interface LexiconFusion {
   cap: number;
   own: number;
 }
-export const DEFAULT_FUSION: LexiconFusion = { weight: 0.3, cap: 1.5, own: 0.05 };
+export const DEFAULT_FUSION: LexiconFusion = { weight: 0.2, cap: 1.5, own: 0.05 };
 
 /**
  * The default recogniser: no network, trained at start-up from the example phrases in

@@ -514,10 +514,10 @@ export class SafetyScreen {
       // A generic phrase ("help me now") names no kind; a cue of the same message may.
       return { alarm: best.hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred);
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped);
     const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
     // A weak cue ("?") asks when the classifier does not raise the alarm itself; else a danger word may.
-    const none = (): SafetyAssessment => (weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, ranked));
+    const none = (): SafetyAssessment => (weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped, ranked));
     const top = ranked[0];
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
@@ -534,10 +534,11 @@ export class SafetyScreen {
 
   /**
    * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
-   * once, unless the classifier finds the message plainly like the ordinary examples and traps.
+   * once, unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
+   * to fire me") or the classifier finds it plainly like the ordinary examples and traps.
    */
-  private askOnDangerWords(openTokens: string[], text: string, preferred: string[], ranked?: Ranked[]): SafetyAssessment {
-    if (!this.danger) return {};
+  private askOnDangerWords(openTokens: string[], text: string, preferred: string[], trapped: boolean, ranked?: Ranked[]): SafetyAssessment {
+    if (!this.danger || trapped) return {};
     const open = openTokens.filter((t) => t !== '').join(' ');
     const kind = this.danger.kindOf(open, (w) => (this.ordinaryWords.get(w) ?? 0) >= COMMON_WORD);
     if (!kind) return {};
