@@ -91,6 +91,17 @@ describe('safety screen in the real server', () => {
     expect(after.map(nodeOf)).to.not.include('safety');
   });
 
+  it('asks the same question when only a danger word (danger.json) points at danger, never passing it silently', async () => {
+    const c = conv('danger-word');
+    await joinConversation(url, c);
+    await say(url, c, '2');
+    const [question] = await say(url, c, 'my neighbour is foaming at the mouth');
+    expect(nodeOf(question)).to.equal('safety.check');
+    const [yes] = await say(url, c, 'Yes');
+    expect(nodeOf(yes)).to.equal('safety');
+    expect(yes.text?.indexOf('112')).to.be.greaterThan(-1);
+  });
+
   it('counts alarms by category in /metrics, never the text', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).to.match(/^bot_safety_alarms_total\{category="emergency.violence"\} 3$/m);
