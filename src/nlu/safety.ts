@@ -319,7 +319,7 @@ export class SafetyScreen {
   private readonly unindexedCues = new Map<string, Cue[]>();
   private readonly notAlarmByFirstWord = new Map<string, Pattern[]>();
   private readonly notAlarmOtherStarts: Pattern[] = [];
-  /** Every plain word of the cues. */
+  /** Every plain word of the cues and of the ordinary examples: a message word among them is not read as a typo of another. */
   private readonly cueWords = new Set<string>();
 
   constructor(
@@ -347,6 +347,8 @@ export class SafetyScreen {
     }
     for (const text of options.ordinary ?? []) examples.push({ text, label: 'ordinary' });
     this.classifier = new NgramClassifier(examples);
+    // Words of the ordinary examples are spelt as people write them: not typos of a cue word ("cooking" is not "choking").
+    for (const e of examples) if (e.label === 'ordinary') for (const w of words(fold(e.text))) this.cueWords.add(w);
     for (const p of this.signals) {
       const first = p.tokens[0];
       if (first?.kind === 'word') this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), p]);
