@@ -238,7 +238,8 @@ const ARABIC_WORD = /^\p{Script=Arabic}+$/u;
 function withoutClitics(token: string): string[] {
   if (!ARABIC_WORD.test(token)) return [];
   const out: string[] = [];
-  for (const c of ARABIC_CLITICS) if (token.startsWith(c) && [...token].length - [...c].length >= 3) out.push(token.slice(c.length));
+  // "and" also comes before short words ("وما" is "and not"); the others need three letters left.
+  for (const c of ARABIC_CLITICS) if (token.startsWith(c) && [...token].length - [...c].length >= (c === 'و' ? 2 : 3)) out.push(token.slice(c.length));
   return out;
 }
 
