@@ -239,7 +239,8 @@ const ARABIC_WORD = /^\p{Script=Arabic}+$/u;
 function withoutClitics(token: string): string[] {
   if (!ARABIC_WORD.test(token)) return [];
   const out: string[] = [];
-  for (const c of ARABIC_CLITICS) if (token.startsWith(c) && [...token].length - [...c].length >= 3) out.push(token.slice(c.length));
+  // "and" also comes before short words ("وما" is "and not"); the others need three letters left.
+  for (const c of ARABIC_CLITICS) if (token.startsWith(c) && [...token].length - [...c].length >= (c === 'و' ? 2 : 3)) out.push(token.slice(c.length));
   return out;
 }
 
@@ -325,7 +326,7 @@ export class SafetyScreen {
   private readonly unindexedCues = new Map<string, Cue[]>();
   private readonly notAlarmByFirstWord = new Map<string, Pattern[]>();
   private readonly notAlarmOtherStarts: Pattern[] = [];
-  /** Every plain word of the cues. */
+  /** Every plain word of the cues and of the ordinary examples: a message word among them is not read as a typo of another. */
   private readonly cueWords = new Set<string>();
 
   constructor(
@@ -355,6 +356,8 @@ export class SafetyScreen {
     }
     for (const text of options.ordinary ?? []) examples.push({ text, label: 'ordinary' });
     this.classifier = new NgramClassifier(examples);
+    // Words of the ordinary examples are spelt as people write them: not typos of a cue word ("cooking" is not "choking").
+    for (const e of examples) if (e.label === 'ordinary') for (const w of words(fold(e.text))) this.cueWords.add(w);
     for (const p of this.signals) {
       const first = p.tokens[0];
       if (first?.kind === 'word') this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), p]);
