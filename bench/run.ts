@@ -243,7 +243,8 @@ async function turnsSection(): Promise<void> {
         const target =
           which === 'baseline'
             ? await startTarget('stock botbuilder, MemoryStorage', 'bench/baselineBot.js', {})
-            : await startTarget('this bot, Redis', 'src/main.js', BOT_ENV);
+            : // each round's own keys: every round starts from new conversations, as the stock bot's fresh MemoryStorage does
+              await startTarget('this bot, Redis', 'src/main.js', { ...BOT_ENV, REDIS_KEY_PREFIX: `${prefix}r${round}:` });
         const turnsSoFar = new Map<number, number>();
         for (const c of CONCURRENCIES) {
           const r = await measure(target, c, which === 'bot' ? redis : undefined, turnsSoFar);
