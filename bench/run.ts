@@ -234,14 +234,17 @@ async function turnsSection(): Promise<void> {
   const redis = new Redis(redisServer.url);
   const prefix = `bench:${Date.now()}:`;
   const results = new Map<string, Result[]>();
-  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'local' };
+  // one redis-server: REDIS_ONE_NODE (the lock-and-read also reads the user's state and the handoff record; the transcript append beside the commit)
+  const oneNode = process.env.BENCH_REDIS_ONE_NODE ?? 'true';
+  const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'local', REDIS_ONE_NODE: oneNode };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {
         const target =
           which === 'baseline'
             ? await startTarget('stock botbuilder, MemoryStorage', 'bench/baselineBot.js', {})
-            : await startTarget('this bot, Redis', 'src/main.js', BOT_ENV);
+            : // each round's own keys: every round starts from new conversations, as the stock bot's fresh MemoryStorage does
+              await startTarget('this bot, Redis', 'src/main.js', { ...BOT_ENV, REDIS_KEY_PREFIX: `${prefix}r${round}:` });
         const turnsSoFar = new Map<number, number>();
         for (const c of CONCURRENCIES) {
           const r = await measure(target, c, which === 'bot' ? redis : undefined, turnsSoFar);
@@ -258,7 +261,7 @@ async function turnsSection(): Promise<void> {
       const byThroughput = [...runs].sort((a, b) => a.turnsPerSecond - b.turnsPerSecond);
       return byThroughput[Math.floor(byThroughput.length / 2)];
     };
-    console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s)\n`);
+    console.log(`\nnode ${process.version}, ${CONVERSATIONS} conversations, ${SECONDS} s measured after ${WARMUP} s warm-up, median of ${ROUNDS} round(s); this bot with REDIS_ONE_NODE=${oneNode} (BENCH_REDIS_ONE_NODE)\n`);
     console.log('| bot | concurrency | turns/s | p50 ms | p99 ms | server CPU µs/turn | Redis round trips/turn, waited in sequence (+ sent beside the lock or the commit) | Redis commands/turn sent (executed, incl. inside scripts) | errors |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of CONCURRENCIES) {

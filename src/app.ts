@@ -58,6 +58,7 @@ export function createStore(config: Config, metrics: Metrics, client: RedisClien
   return new RedisStore(client, {
     prefix: config.redisKeyPrefix,
     ttlMs,
+    oneNode: config.redisOneNode,
     onRoundTrip: (op, seconds) => metrics.storeLatency.observe({ store: 'redis', op }, seconds),
   });
 }

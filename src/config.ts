@@ -15,6 +15,13 @@ export interface Config {
   /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES); set: every part uses ioredis' Cluster client instead of REDIS_URL. */
   redisClusterNodes: string[] | undefined;
   redisKeyPrefix: string;
+  /**
+   * REDIS_URL is one Redis process (REDIS_ONE_NODE=true): no Cluster, no sharding proxy in front (an
+   * Enterprise-clustered endpoint shards behind one URL). A turn's lock-and-read script then also reads
+   * the user's state and the handoff record (keys of other slots), and its transcript append goes out
+   * beside its commit (ordered by the one process). Off: every script keeps to one slot, as on a Cluster.
+   */
+  redisOneNode: boolean;
   /** How long a conversation's state is kept after its last turn. */
   stateTtlSeconds: number;
   /** How long one turn may hold a conversation's lock before another instance may take it. */
@@ -252,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     redisClusterNodes: clusterNodes?.length ? clusterNodes : undefined,
     redisKeyPrefix,
+    redisOneNode: bool(env, 'REDIS_ONE_NODE', false) && redisUrl !== undefined && !clusterNodes?.length,
     stateTtlSeconds: integer(env, 'STATE_TTL_DAYS', 30, 1, 3650) * 86400,
     turnLockTtlMs: integer(env, 'TURN_LOCK_TTL_MS', 30_000, 100, 600_000),
     turnLockWaitMs: integer(env, 'TURN_LOCK_WAIT_MS', 10_000, 0, 600_000),

@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ChoicePrompt, type Choice, type DialogSet, type FoundChoice, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Choice, type DialogSet, type FoundChoice, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { LeanChoicePrompt } from './leanChoicePrompt';
 import type { i18n } from 'i18next';
 import type { ConversationData, UserProfile } from './profile';
 import { PATH_DIALOG, type PathOptions } from '../paths/engine';
@@ -76,7 +77,7 @@ export function addRootDialogs(dialogs: DialogSet, deps: RootDialogDeps): void {
     await context.sendActivity({ type: 'message', text, locale: lng, channelData: { node: 'language.chosen', ...(notice ? { notice: 'language.machine_notice' } : {}) } });
   };
 
-  dialogs.add(new ChoicePrompt(LANGUAGE_PROMPT));
+  dialogs.add(new LeanChoicePrompt(LANGUAGE_PROMPT)); // a bare number without the number recognisers (leanChoicePrompt.ts)
   dialogs.add(
     new WaterfallDialog(LANGUAGE_DIALOG, [
       async (step: WaterfallStepContext) => {

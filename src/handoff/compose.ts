@@ -61,7 +61,7 @@ export interface HandoffParts {
   redis: Redis | undefined;
   /** Whether closing the handoff closes `redis` (default true; false when another part shares and closes it). */
   ownsRedis?: boolean;
-  /** `redis` is the turn state store's own client: a turn's transcript append then goes out beside its commit. */
+  /** `redis` is the turn state store's own client: with REDIS_ONE_NODE a turn's transcript append then goes out beside its commit. */
   stateStoreClient?: boolean;
   /** The event bus to use (default: one on `redis`, or in memory). */
   bus?: EventBus;
@@ -75,9 +75,9 @@ export function createHandoff(parts: HandoffParts): Handoff {
   const prefix = config.redisKeyPrefix;
   const redisStore = redis ? new RedisHandoffStore(redis, { prefix, ttlMs }) : undefined;
   const store: HandoffStore = redisStore ?? new MemoryHandoffStore({ ttlMs });
-  // One Redis (not a Cluster) on the state store's client: the turn's lock-and-read reads the
+  // One Redis process (REDIS_ONE_NODE) on the state store's client: the turn's lock-and-read reads the
   // handoff record (HandoffRouter), and its transcript append goes out beside its commit (TranscriptRecorder).
-  const appendWithCommit = redis !== undefined && !('nodes' in redis) && parts.stateStoreClient === true;
+  const appendWithCommit = redis !== undefined && !('nodes' in redis) && parts.stateStoreClient === true && config.redisOneNode;
   const appendOp = appendWithCommit ? 'transcript_append_with_commit' : 'transcript_append';
   const transcript: TranscriptStore = redis ? new RedisTranscriptStore(redis, { prefix, ttlMs, onAppend: (seconds) => parts.metrics.storeLatency.observe({ store: 'redis', op: appendOp }, seconds) }) : new MemoryTranscriptStore({ ttlMs });
   const bus = parts.bus ?? (redis ? new RedisEventBus(redis, { prefix }) : new MemoryEventBus());

@@ -73,11 +73,14 @@ function kindOk(kind: Kind, value: unknown): boolean {
   }
 }
 
+/** FIELDS as a list, made once (this runs on every incoming activity). */
+const FIELD_LIST = Object.entries(FIELDS);
+
 const EXPECTED: Record<Kind, string> = { string: 'a string', object: 'an object', array: 'an array', date: 'an ISO 8601 date string' };
 
 /** What is wrong with the types of an activity's fields (naming the field), or undefined. `null` counts as absent. */
 export function activityFieldProblem(activity: Record<string, unknown>): string | undefined {
-  for (const [field, kind] of Object.entries(FIELDS)) {
+  for (const [field, kind] of FIELD_LIST) {
     const value = activity[field];
     if (value === undefined || value === null) continue;
     if (!kindOk(kind, value)) return `The activity's "${field}" must be ${EXPECTED[kind]}.`;

@@ -183,6 +183,12 @@ export interface RedisStoreOptions {
   ttlMs: number;
   /** Called with each round trip's duration (metrics). */
   onRoundTrip?: (op: string, seconds: number) => void;
+  /**
+   * The client talks to one Redis process (no Cluster, no sharding proxy): scripts may then touch
+   * keys of several owners (the lock-and-read reads the user's keys and other stores' keys too).
+   * Default false: every script keeps to one owner's slot.
+   */
+  oneNode?: boolean;
 }
 
 /**
@@ -190,8 +196,8 @@ export interface RedisStoreOptions {
  * is the conversation or user the key belongs to (see `ownerTag`), so one owner's keys share a
  * Redis Cluster slot. Values are `<eTag>\n<json>`. On a Cluster every script touches the keys of one
  * owner only. A turn costs two round trips: the conversation's lock-and-read script (on one
- * Redis it reads and touches the user's keys too; on a Cluster the user's read-and-touch goes
- * beside it, two commands sent together), then the conversation's commit script.
+ * Redis process, `oneNode`, it reads and touches the user's keys too; otherwise the user's
+ * read-and-touch goes beside it, two commands sent together), then the conversation's commit script.
  * A turn that changed the user's state writes it first, with compare-and-set (TurnSerializer).
  */
 export class RedisStore implements ConversationStore {
@@ -206,11 +212,11 @@ export class RedisStore implements ConversationStore {
     client.defineCommand('tibExtend', { lua: EXTEND });
     client.defineCommand('tibReplaceIf', { lua: REPLACE_IF });
     this.client = client as RedisClient & ScriptedRedis;
-    this.clustered = 'nodes' in client;
+    this.oneNode = options.oneNode === true && !('nodes' in client);
   }
 
-  /** A Redis Cluster: a script touches one slot (one owner's keys) only. */
-  private readonly clustered: boolean;
+  /** One Redis process: a script may touch several slots (see RedisStoreOptions.oneNode). */
+  private readonly oneNode: boolean;
 
   /** The Redis key of a storage key. */
   redisKey(key: string): string {
@@ -267,17 +273,18 @@ export class RedisStore implements ConversationStore {
     await this.timed('delete', () => Promise.all(byOwner(wanted).map((group) => this.client.del(...group.map((k) => this.redisKey(k))))));
   }
 
-  /** One Redis: other stores' keys can be read in the lock-and-read (see ConversationStore). */
+  /** One Redis process: other stores' keys can be read in the lock-and-read (see ConversationStore). */
   get readsRawInLock(): boolean {
-    return !this.clustered;
+    return this.oneNode;
   }
 
   async acquireAndRead(lock: TurnLock, keys: string[], raw: string[] = []): Promise<AcquireResult> {
-    if (raw.length > 0 && this.clustered) throw new Error('Storage: a Redis Cluster reads no other keys in the lock-and-read.');
-    // On one Redis every key is in reach of one script: the user's keys are read (and touched) by
-    // the lock-and-read itself, one command instead of two. A Cluster keeps them in their own slot.
-    const own = this.clustered ? keys.filter((k) => ownerTag(k) === lock.tag) : keys;
-    const others = this.clustered ? byOwner(keys.filter((k) => ownerTag(k) !== lock.tag)) : [];
+    if (raw.length > 0 && !this.oneNode) throw new Error('Storage: only on one Redis process (oneNode) does the lock-and-read read other keys.');
+    // On one Redis process every key is in reach of one script: the user's keys are read (and
+    // touched) by the lock-and-read itself, one command instead of two. Otherwise (a Cluster, a
+    // sharding proxy) they are read in their own slot, beside it.
+    const own = this.oneNode ? keys : keys.filter((k) => ownerTag(k) === lock.tag);
+    const others = this.oneNode ? [] : byOwner(keys.filter((k) => ownerTag(k) !== lock.tag));
     const [reply, ...otherValues] = (await this.timed('acquire', () =>
       Promise.all([
         this.client.tibLockAndRead(3 + own.length + raw.length, ...this.turnKeys(lock.tag), ...own.map((k) => this.redisKey(k)), ...raw, lock.token, lock.ttlMs, this.options.ttlMs, lock.activityId ?? '', raw.length),

@@ -517,11 +517,12 @@ for (const impl of implementations) {
   });
 }
 
-describe('RedisStore on one Redis: other keys read by the lock-and-read', () => {
+describe('RedisStore on one Redis process (oneNode): other keys read by the lock-and-read', () => {
   it('reads a key of another store as it is, in the same step as the lock, without restarting its retention; a Cluster refuses', async () => {
     const client = new Redis(testRedisUrl(), { enableAutoPipelining: true });
     clients.push(client);
-    const store = new RedisStore(client, { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000 });
+    expect(new RedisStore(client, { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000 }).readsRawInLock, 'not without oneNode (REDIS_ONE_NODE)').to.equal(false);
+    const store = new RedisStore(client, { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000, oneNode: true });
     expect(store.readsRawInLock).to.equal(true);
     const other = `${uniquePrefix('contract-raw-other')}ho:{c1}:rec`;
     await client.set(other, '{"state":"queued"}', 'PX', 5000);
@@ -532,8 +533,8 @@ describe('RedisStore on one Redis: other keys read by the lock-and-read', () => 
     // held by another turn: nothing is read
     expect(await store.acquireAndRead(lock('ch/conversations/c1', 'b'), [], [other])).to.deep.include({ acquired: false });
     await store.writeAndRelease(turn, {});
-    const cluster = new RedisStore(createRedisClient({ redisUrl: undefined, redisClusterNodes: (await testRedisCluster()).nodes }, quiet), { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000 });
-    expect(cluster.readsRawInLock).to.equal(false);
+    const cluster = new RedisStore(createRedisClient({ redisUrl: undefined, redisClusterNodes: (await testRedisCluster()).nodes }, quiet), { prefix: uniquePrefix('contract-raw'), ttlMs: 60_000, oneNode: true });
+    expect(cluster.readsRawInLock, 'never on a Cluster').to.equal(false);
     await cluster.close();
   });
 });

@@ -1,8 +1,9 @@
 /**
- * What a message turn sends to one Redis (MONITOR): the conversation's lock-and-read script reads
+ * What a message turn sends to one Redis process (REDIS_ONE_NODE=true, MONITOR): the conversation's lock-and-read script reads
  * the user's state and the handoff record too (no read of their own), and the transcript append goes out before
  * the commit, which Redis runs in that order, so the append is done before the lock is released
- * (the next turn's append comes after it) and before the answer.
+ * (the next turn's append comes after it) and before the answer. Without REDIS_ONE_NODE every
+ * script keeps to one slot, as before.
  */
 import { expect } from 'chai';
 import Redis from 'ioredis';
@@ -33,18 +34,39 @@ async function monitor(during: () => Promise<void>): Promise<Seen[]> {
   return seen;
 }
 
-describe('A message turn on one Redis: its commands (MONITOR)', function () {
+for (const oneNode of [true, false]) describe(`A message turn on one Redis, REDIS_ONE_NODE=${oneNode}: its commands (MONITOR)`, function () {
   this.timeout(30_000);
   let bot: { app: App; url: string };
   let prefix: string;
 
   before(async () => {
     prefix = uniquePrefix('turncmds');
-    bot = await startApp({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix });
+    bot = await startApp({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, REDIS_ONE_NODE: String(oneNode) });
   });
   after(async () => {
     await bot?.app.stop();
   });
+
+  if (!oneNode) {
+    it('keeps every script to one slot (a sharding proxy may stand behind REDIS_URL): the user and the record read beside the lock', async () => {
+      const conv: Conversation = { channelId: 'emulator', conversationId: `cmds1-${Date.now()}`, userId: `u1-${Date.now()}` };
+      await say(bot.url, conv, 'hej');
+      await new Promise((r) => setTimeout(r, 250));
+      const userKey = `${prefix}{emulator/users/${conv.userId}}/`;
+      const lockKey = `${prefix}{emulator/conversations/${conv.conversationId}}#lock`;
+      const recordKey = `${prefix}ho:{${conv.conversationId}}:rec`;
+      const seen = await monitor(async () => {
+        await say(bot.url, conv, '1');
+      });
+      const sent = seen.filter((c) => c.source !== 'lua');
+      const lockAndRead = sent.find((c) => /^evalsha$|^eval$/i.test(c.args[0]) && c.args.includes(lockKey));
+      expect(lockAndRead!.args).to.not.include(userKey);
+      expect(lockAndRead!.args).to.not.include(recordKey);
+      expect(sent.some((c) => c.args[0].toUpperCase() === 'GET' && c.args[1] === recordKey), 'the GET of the record').to.equal(true);
+      expect(sent.some((c) => c.args.includes(userKey) && c.args.length === 5), "the user's read-and-touch").to.equal(true);
+    });
+    return;
+  }
 
   it("reads the user's state and the handoff record in the lock-and-read script, and appends the transcript before the commit releases the lock", async () => {
     const conv: Conversation = { channelId: 'emulator', conversationId: `cmds-${Date.now()}`, userId: `u-${Date.now()}` };
