@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { LOCALES_DIR } from '../i18n';
 import { NLU_LANGUAGES } from './languages';
 import { localeFile } from './phrases';
-import { WordLexicon, type WordLists } from './wordLexicon';
+import { WordLexicon, readWordLists, type WordLists } from './wordLexicon';
 
 /** The kinds of danger the words point at (the safety screen's kinds, without the generic one). */
 export const DANGER_KINDS = ['violence', 'threat', 'fire', 'gas', 'medical', 'overdose', 'self_harm'] as const;
@@ -28,25 +27,7 @@ export class DangerWords {
 
   /** Every language's danger.json in `localesDir` (the project's own for a language it lacks); a language without one has no words. */
   static load(localesDir: string = LOCALES_DIR): DangerWords {
-    const lists: WordLists<DangerKind>[] = [];
-    for (const lng of NLU_LANGUAGES) {
-      const path = localeFile(localesDir, lng, 'danger.json');
-      if (!existsSync(path)) continue;
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-      } catch (err) {
-        throw new Error(`${path}: cannot read the danger words (${(err as Error).message})`);
-      }
-      const list: WordLists<DangerKind> = {};
-      for (const [name, words] of Object.entries(parsed)) {
-        if (name.startsWith('_')) continue; // notes
-        if (!isDangerKind(name)) throw new Error(`${path}: "${name}" is not a kind of danger (known: ${DANGER_KINDS.join(', ')})`);
-        if (!Array.isArray(words) || words.some((w) => typeof w !== 'string' || w.trim() === '')) throw new Error(`${path}: "${name}" must be a list of non-empty words`);
-        list[name] = words as string[];
-      }
-      lists.push(list);
-    }
+    const lists = NLU_LANGUAGES.map((lng) => readWordLists(localeFile(localesDir, lng, 'danger.json'), 'danger words', isDangerKind, DANGER_KINDS));
     return new DangerWords(lists);
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LOCALES_DIR } from '../i18n';
 import { INTENTS, isIntent, type Intent } from './intents';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
-import type { WordLists } from './wordLexicon';
+import { readWordLists, type WordLists } from './wordLexicon';
 
 /** One language's example phrases (locales/<lng>/nlu.json). */
 export interface LanguagePhrases {
@@ -65,23 +65,10 @@ export function loadPhraseBank(dir: string = LOCALES_DIR): PhraseBank {
   return bank;
 }
 
-/** A language's topic words; none when the file is absent. A file that is there must be right. */
+/** A language's topic words (topic intents only). */
 function loadTopicWords(path: string): WordLists<Intent> {
-  if (!existsSync(path)) return {};
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`${path}: cannot read the topic words (${(err as Error).message})`);
-  }
-  const out: WordLists<Intent> = {};
-  for (const [name, list] of Object.entries(parsed)) {
-    if (name.startsWith('_')) continue; // notes
-    if (!isIntent(name) || !name.startsWith('topic.')) throw new Error(`${path}: "${name}" is not a topic intent (known: ${INTENTS.filter((i) => i.startsWith('topic.')).join(', ')})`);
-    if (!Array.isArray(list) || list.some((w) => typeof w !== 'string' || w.trim() === '')) throw new Error(`${path}: "${name}" must be a list of non-empty words`);
-    out[name] = list as string[];
-  }
-  return out;
+  const topics = INTENTS.filter((i) => i.startsWith('topic.'));
+  return readWordLists(path, 'topic words', (name): name is Intent => isIntent(name) && name.startsWith('topic.'), topics);
 }
 
 /** Every example phrase with its intent and language, in a stable order. */

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fold, words } from './fold';
 
 /**
@@ -122,4 +123,26 @@ function matchesPart(p: Part, w: string | undefined): boolean {
 
 function matchesAt<L extends string>(e: Entry<L>, ws: string[], i: number): boolean {
   return e.parts.every((p, k) => matchesPart(p, ws[i + k]));
+}
+
+/**
+ * One language's word file (topics.json, danger.json): no words when the file is absent; a file
+ * that is there must be right (keys starting with `_` are notes).
+ */
+export function readWordLists<L extends string>(path: string, what: string, isLabel: (name: string) => name is L, known: readonly string[]): WordLists<L> {
+  if (!existsSync(path)) return {};
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${path}: cannot read the ${what} (${(err as Error).message})`);
+  }
+  const out: WordLists<L> = {};
+  for (const [name, list] of Object.entries(parsed)) {
+    if (name.startsWith('_')) continue;
+    if (!isLabel(name)) throw new Error(`${path}: "${name}" is not a label of the ${what} (known: ${known.join(', ')})`);
+    if (!Array.isArray(list) || list.some((w) => typeof w !== 'string' || w.trim() === '')) throw new Error(`${path}: "${name}" must be a list of non-empty words`);
+    out[name] = list as string[];
+  }
+  return out;
 }

@@ -39,7 +39,7 @@ describe('danger words (locales/<lng>/danger.json): the net under the safety scr
     const dir = mkdtempSync(join(tmpdir(), 'danger-'));
     for (const lng of NLU_LANGUAGES) cpSync(join(LOCALES_DIR, lng), join(dir, lng), { recursive: true });
     writeFileSync(join(dir, 'en', 'danger.json'), JSON.stringify({ weather: ['storm'] }));
-    expect(() => DangerWords.load(dir)).to.throw(/en[\\/]danger\.json: "weather" is not a kind of danger/);
+    expect(() => DangerWords.load(dir)).to.throw(/en[\\/]danger\.json: "weather" is not a label of the danger words/);
     writeFileSync(join(dir, 'en', 'danger.json'), JSON.stringify({ fire: 'smoke' }));
     expect(() => DangerWords.load(dir)).to.throw(/"fire" must be a list/);
   });

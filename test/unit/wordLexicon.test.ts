@@ -77,7 +77,7 @@ describe('topic words (locales/<lng>/topics.json)', () => {
       cpSync(join(LOCALES_DIR, lng, 'nlu.json'), join(dir, lng, 'nlu.json'));
     }
     writeFileSync(join(dir, 'en', 'topics.json'), JSON.stringify({ 'topic.weather': ['rain'] }));
-    expect(() => loadPhraseBank(dir)).to.throw(/en[\\/]topics\.json: "topic\.weather" is not a topic intent/);
+    expect(() => loadPhraseBank(dir)).to.throw(/en[\\/]topics\.json: "topic\.weather" is not a label of the topic words/);
     writeFileSync(join(dir, 'en', 'topics.json'), JSON.stringify({ 'topic.health': 'doctor' }));
     expect(() => loadPhraseBank(dir)).to.throw(/"topic\.health" must be a list/);
     writeFileSync(join(dir, 'en', 'topics.json'), '{ not json');
