@@ -99,48 +99,36 @@ class LeanAccessor<T> implements StatePropertyAccessor<T> {
   }
 }
 
-/** ConversationState with a JSON change mark instead of a hash, and lean property accessors (see above). */
-export class LeanConversationState extends ConversationState {
-  override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
-    return new LeanAccessor<T>(this, name);
-  }
-  private readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol('leanConversationState') };
-  override load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
-    return load(this.lean, context, force);
-  }
-  override saveChanges(context: TurnContext, force = false): Promise<void> {
-    return saveChanges(this.lean, context, force);
-  }
-  override async clear(context: TurnContext): Promise<void> {
-    context.turnState.set(this.lean.slot, { state: {}, mark: '' } satisfies Cached);
-  }
-  override delete(context: TurnContext): Promise<void> {
-    return remove(this.lean, context);
-  }
-  override get(context: TurnContext): Record<string, unknown> | undefined {
-    return get(this.lean, context);
-  }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base must take any constructor arguments
+type StateClass = new (...args: any[]) => BotState;
+
+/** A botbuilder state class with a JSON change mark instead of a hash, and lean property accessors (see above). */
+function lean<B extends StateClass>(Base: B, slot: string) {
+  return class LeanState extends Base {
+    readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol(slot) };
+    override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
+      return new LeanAccessor<T>(this, name);
+    }
+    override load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
+      return load(this.lean, context, force);
+    }
+    override saveChanges(context: TurnContext, force = false): Promise<void> {
+      return saveChanges(this.lean, context, force);
+    }
+    override async clear(context: TurnContext): Promise<void> {
+      context.turnState.set(this.lean.slot, { state: {}, mark: '' } satisfies Cached);
+    }
+    override delete(context: TurnContext): Promise<void> {
+      return remove(this.lean, context);
+    }
+    override get(context: TurnContext): Record<string, unknown> | undefined {
+      return get(this.lean, context);
+    }
+  };
 }
 
-/** UserState with a JSON change mark instead of a hash, and lean property accessors (see above). */
-export class LeanUserState extends UserState {
-  override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
-    return new LeanAccessor<T>(this, name);
-  }
-  private readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol('leanUserState') };
-  override load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
-    return load(this.lean, context, force);
-  }
-  override saveChanges(context: TurnContext, force = false): Promise<void> {
-    return saveChanges(this.lean, context, force);
-  }
-  override async clear(context: TurnContext): Promise<void> {
-    context.turnState.set(this.lean.slot, { state: {}, mark: '' } satisfies Cached);
-  }
-  override delete(context: TurnContext): Promise<void> {
-    return remove(this.lean, context);
-  }
-  override get(context: TurnContext): Record<string, unknown> | undefined {
-    return get(this.lean, context);
-  }
-}
+/** ConversationState, lean. */
+export class LeanConversationState extends lean(ConversationState, 'leanConversationState') {}
+
+/** UserState, lean. */
+export class LeanUserState extends lean(UserState, 'leanUserState') {}
