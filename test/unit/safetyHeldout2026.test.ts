@@ -87,62 +87,104 @@ describe('safety screen on the held-out set 2026-12 (never tuned on)', () => {
   });
 });
 
-const SET_C = join(ROOT, 'test', 'nlu-dev', 'heldout-2026-12c');
-/** The labels the brief for 2026-12c allowed, and how many of some each language must have. */
-const INTENTS_C = [
+/** What a stranger-written held-out set was written to hold, per language. */
+interface HeldOutShape {
+  intentsPerLanguage: number;
+  /** The labels its brief allowed. */
+  intents: string[];
+  /** Labels each language must have at least this many of. */
+  atLeast: Record<string, number>;
+  /** Emergencies of each kind per language; the rest of a language's file are ordinary traps. */
+  kinds: Record<string, number>;
+  trapsPerLanguage: number;
+  /**
+   * Messages taken out after writing because they were already, word for word, among what the bot learned
+   * (removed unread): then each language holds at most the written counts, and the set these totals.
+   */
+  removed?: { intents: number; safety: number };
+}
+
+/**
+ * A held-out set written by a session that had not seen the phrases, the dev sets or the earlier held-out sets,
+ * and never tuned on. Only its shape and its absence from what the recogniser and the screen learn are checked
+ * here; its figures are measured, not asserted.
+ */
+function describeHeldOutSet(name: string, shape: HeldOutShape): void {
+  const dir = join(ROOT, 'test', 'nlu-dev', name);
+  describe(`held-out set ${name.replace('heldout-', '')} (never tuned on): intent and safety`, () => {
+    const cases = loadSafetyFolder(join(dir, 'safety'));
+    const intents = loadDevSet(dir);
+    const emergencies = Object.values(shape.kinds).reduce((a, b) => a + b, 0);
+
+    it(`holds ${shape.intentsPerLanguage} intent messages in each of the ten languages over the labels it was written for, which --set accepts`, () => {
+      expect(setOption(['--set', dir])).to.equal(dir);
+      expect(intents).to.have.length(shape.intentsPerLanguage * NLU_LANGUAGES.length - (shape.removed?.intents ?? 0));
+      for (const lng of NLU_LANGUAGES) {
+        const mine = intents.filter((c) => c.locale === lng);
+        if (shape.removed) expect(mine.length, lng).to.be.within(1, shape.intentsPerLanguage);
+        else expect(mine, lng).to.have.length(shape.intentsPerLanguage);
+        for (const c of mine) expect(shape.intents, `${lng}: ${c.text}`).to.include(c.intent);
+        if (shape.removed) continue;
+        for (const [intent, n] of Object.entries(shape.atLeast)) expect(mine.filter((c) => c.intent === intent).length, `${lng} ${intent}`).to.be.at.least(n);
+        expect(mine.some((c) => c.intent.startsWith('topic.return_home')), `${lng} return home`).to.equal(true);
+        expect(mine.some((c) => ['cmd.back', 'cmd.menu', 'cmd.help', 'cmd.language', 'cmd.delete_data'].includes(c.intent)), `${lng} command`).to.equal(true);
+      }
+    });
+
+    it(`holds ${emergencies + shape.trapsPerLanguage} safety messages in each of the ten languages: ${emergencies} emergencies of every kind and ${shape.trapsPerLanguage} ordinary traps`, () => {
+      expect(cases).to.have.length((emergencies + shape.trapsPerLanguage) * NLU_LANGUAGES.length - (shape.removed?.safety ?? 0));
+      for (const lng of NLU_LANGUAGES) {
+        const mine = cases.filter((c) => c.locale === lng);
+        const count = (n: number, got: number, what: string): unknown => (shape.removed ? expect(got, what).to.be.within(n > 1 ? 1 : 0, n) : expect(got, what).to.equal(n));
+        for (const [kind, n] of Object.entries(shape.kinds)) count(n, mine.filter((c) => c.kind === kind).length, `${lng} ${kind}`);
+        count(shape.trapsPerLanguage, mine.filter((c) => c.kind === null).length, `${lng} traps`);
+      }
+    });
+
+    it('is not among the phrases, the dev set or the safety examples and traps', () => {
+      const learned = new Set([...allPhrases(loadPhraseBank()).map((p) => fold(p.text)), ...loadDevSet().map((c) => fold(c.text))]);
+      for (const lng of NLU_LANGUAGES) {
+        const spec = JSON.parse(readFileSync(join(ROOT, 'locales', lng, 'safety.json'), 'utf8')) as SafetyLanguage;
+        for (const list of [...Object.values(spec.signals), ...Object.values(spec.examples ?? {}), spec.notAlarms ?? []]) for (const t of list ?? []) learned.add(fold(t));
+      }
+      const all = [...cases.map((c) => `${c.locale}: ${c.text}`), ...intents.map((c) => `${c.locale}: ${c.text}`)];
+      expect(all.filter((t) => learned.has(fold(t.slice(t.indexOf(': ') + 2))))).to.deep.equal([]);
+    });
+  });
+}
+
+const TOPICS_AND_COMMANDS = [
   'topic.work', 'topic.work.language_school', 'topic.work.igu', 'topic.school', 'topic.school.enrol', 'topic.school.daycare',
   'topic.leisure', 'topic.leisure.volunteer_friend', 'topic.money', 'topic.health', 'topic.housing', 'topic.permit',
   'topic.first_weeks', 'topic.everyday', 'topic.complaints', 'topic.return_home', 'topic.return_home.support',
   'topic.return_home.regret', 'cmd.human', 'answer.yes', 'answer.no', 'cmd.back', 'cmd.menu', 'cmd.help', 'cmd.language', 'cmd.delete_data',
 ];
-const AT_LEAST_C: Record<string, number> = {
-  'topic.work': 2, 'topic.work.language_school': 2, 'topic.work.igu': 1, 'topic.school.enrol': 2, 'topic.school.daycare': 1,
-  'topic.leisure': 1, 'topic.leisure.volunteer_friend': 1, 'topic.money': 1, 'topic.health': 1, 'topic.housing': 1,
-  'topic.permit': 1, 'cmd.human': 2, 'answer.yes': 1, 'answer.no': 1,
-};
-const KINDS_C: Record<string, number> = { violence: 3, fire: 2, gas: 1, threat: 2, medical: 2, overdose: 1, self_harm: 2 };
 
-/**
- * The held-out set 2026-12c (test/nlu-dev/heldout-2026-12c), written by a session that had not seen the phrases,
- * the dev sets or the earlier held-out sets, and never tuned on. Only its shape and its absence from what the
- * recogniser and the screen learn are checked here; its figures are measured once, not asserted.
- */
-describe('held-out set 2026-12c (never tuned on): intent and safety', () => {
-  const cases = loadSafetyFolder(join(SET_C, 'safety'));
-  const intents = loadDevSet(SET_C);
+describeHeldOutSet('heldout-2026-12c', {
+  intentsPerLanguage: 20,
+  intents: TOPICS_AND_COMMANDS,
+  atLeast: {
+    'topic.work': 2, 'topic.work.language_school': 2, 'topic.work.igu': 1, 'topic.school.enrol': 2, 'topic.school.daycare': 1,
+    'topic.leisure': 1, 'topic.leisure.volunteer_friend': 1, 'topic.money': 1, 'topic.health': 1, 'topic.housing': 1,
+    'topic.permit': 1, 'cmd.human': 2, 'answer.yes': 1, 'answer.no': 1,
+  },
+  kinds: { violence: 3, fire: 2, gas: 1, threat: 2, medical: 2, overdose: 1, self_harm: 2 },
+  trapsPerLanguage: 7,
+});
 
-  it('holds 20 intent messages in each of the ten languages over the labels it was written for, which --set accepts', () => {
-    expect(setOption(['--set', SET_C])).to.equal(SET_C);
-    expect(intents).to.have.length(20 * NLU_LANGUAGES.length);
-    for (const lng of NLU_LANGUAGES) {
-      const mine = intents.filter((c) => c.locale === lng);
-      expect(mine, lng).to.have.length(20);
-      for (const c of mine) expect(INTENTS_C, `${lng}: ${c.text}`).to.include(c.intent);
-      for (const [intent, n] of Object.entries(AT_LEAST_C)) expect(mine.filter((c) => c.intent === intent).length, `${lng} ${intent}`).to.be.at.least(n);
-      expect(mine.some((c) => c.intent.startsWith('topic.return_home')), `${lng} return home`).to.equal(true);
-      expect(mine.some((c) => ['cmd.back', 'cmd.menu', 'cmd.help', 'cmd.language', 'cmd.delete_data'].includes(c.intent)), `${lng} command`).to.equal(true);
-    }
-  });
-
-  it('holds 20 safety messages in each of the ten languages: 13 emergencies of every kind and 7 ordinary traps', () => {
-    expect(cases).to.have.length(20 * NLU_LANGUAGES.length);
-    for (const lng of NLU_LANGUAGES) {
-      const mine = cases.filter((c) => c.locale === lng);
-      expect(mine, lng).to.have.length(20);
-      for (const [kind, n] of Object.entries(KINDS_C)) expect(mine.filter((c) => c.kind === kind).length, `${lng} ${kind}`).to.equal(n);
-      expect(mine.filter((c) => c.kind === null).length, `${lng} traps`).to.equal(7);
-    }
-  });
-
-  it('is not among the phrases, the dev set or the safety examples and traps', () => {
-    const learned = new Set([...allPhrases(loadPhraseBank()).map((p) => fold(p.text)), ...loadDevSet().map((c) => fold(c.text))]);
-    for (const lng of NLU_LANGUAGES) {
-      const spec = JSON.parse(readFileSync(join(ROOT, 'locales', lng, 'safety.json'), 'utf8')) as SafetyLanguage;
-      for (const list of [...Object.values(spec.signals), ...Object.values(spec.examples ?? {}), spec.notAlarms ?? []]) for (const t of list ?? []) learned.add(fold(t));
-    }
-    const all = [...cases.map((c) => `${c.locale}: ${c.text}`), ...intents.map((c) => `${c.locale}: ${c.text}`)];
-    expect(all.filter((t) => learned.has(fold(t.slice(t.indexOf(': ') + 2))))).to.deep.equal([]);
-  });
+// Written 2026-12-02 22:14–22:18 UTC from the labels' one-line meanings only (its README says what the writer did not see).
+describeHeldOutSet('heldout-2026-12e', {
+  intentsPerLanguage: 31,
+  intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
+  atLeast: {
+    'topic.work': 3, 'topic.work.language_school': 3, 'topic.work.igu': 1, 'topic.school.enrol': 3, 'topic.school.daycare': 1,
+    'topic.leisure': 1, 'topic.leisure.volunteer_friend': 1, 'topic.money': 1, 'topic.health': 1, 'topic.housing': 1,
+    'topic.permit': 1, 'topic.first_weeks': 1, 'topic.everyday': 1, 'topic.complaints': 1, 'topic.return_home.support': 1,
+    'cmd.human': 3, 'answer.yes': 1, 'answer.no': 1, 'cmd.back': 1, 'cmd.menu': 1, 'cmd.help': 1,
+  },
+  kinds: { violence: 5, fire: 2, gas: 2, threat: 3, medical: 3, overdose: 2, self_harm: 3 },
+  trapsPerLanguage: 10,
+  removed: { intents: 44, safety: 23 },
 });
 
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
