@@ -41,12 +41,18 @@ export class DangerWords {
   }
 
   /**
-   * The kind the strongest danger word of a folded text points at, or undefined. `common` tells a
-   * word of everyday messages (Danish "når" folds to the Arabizi "nar", fire): it counts for nothing.
+   * The kind the strongest danger words of a folded text point at, with their summed weight and how
+   * many distinct words or phrases they are; undefined without any. `common` tells a word of everyday
+   * messages (Danish "når" folds to the Arabizi "nar", fire): it counts for nothing.
    */
+  strongest(folded: string, common: (word: string) => boolean = () => false): { kind: DangerKind; score: number; entries: number } | undefined {
+    let best: { kind: DangerKind; score: number; entries: number } | undefined;
+    for (const [kind, ev] of this.lexicon.evidence(folded, (w) => (common(w) ? 0 : 1))) if (ev.score > 0 && (!best || ev.score > best.score)) best = { kind, ...ev };
+    return best;
+  }
+
+  /** The kind the strongest danger words of a folded text point at, or undefined. */
   kindOf(folded: string, common: (word: string) => boolean = () => false): DangerKind | undefined {
-    let best: [DangerKind, number] | undefined;
-    for (const [kind, score] of this.lexicon.score(folded, (w) => (common(w) ? 0 : 1))) if (score > 0 && (!best || score > best[1])) best = [kind, score];
-    return best?.[0];
+    return this.strongest(folded, common)?.kind;
   }
 }

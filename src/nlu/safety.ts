@@ -278,6 +278,8 @@ const PLAINLY_ORDINARY = 0.5;
 const PLAINLY_ORDINARY_MARGIN = 0.2;
 /** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
 const CLASSIFIER_ALARM_WORDS = 3;
+/** Distinct danger words of one kind that raise the emergency reply at once, when the classifier leans to an emergency (askOnDangerWords). */
+const DANGER_WORDS_ALARM = 2;
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -328,6 +330,8 @@ export class SafetyScreen {
   private readonly notAlarmOtherStarts: Pattern[] = [];
   /** Every plain word of the cues and of the ordinary examples: a message word among them is not read as a typo of another. */
   private readonly cueWords = new Set<string>();
+  /** Per kind, the one-word exceptions of its cues ("hit* + me - boxing|ball*"): words of the ordinary look-alikes. */
+  private readonly lookAlikes = new Map<SafetyKind, Atom[]>();
 
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
@@ -382,6 +386,9 @@ export class SafetyScreen {
   private indexCues(): void {
     for (const cue of this.cues) {
       for (const group of cue.groups) for (const alt of group) for (const atom of alt) if (atom.mode === 'exact') this.cueWords.add(atom.text);
+      const lookAlikes = this.lookAlikes.get(cue.kind) ?? [];
+      for (const alt of cue.unless) if (alt.length === 1 && !lookAlikes.some((a) => a.text === alt[0].text && a.mode === alt[0].mode)) lookAlikes.push(alt[0]);
+      this.lookAlikes.set(cue.kind, lookAlikes);
       const anchor = cue.quick.find((q) => q.other.length === 0 && q.exact.size > 0);
       if (!anchor) {
         this.unindexedCues.set(cue.script, [...(this.unindexedCues.get(cue.script) ?? []), cue]);
@@ -537,19 +544,28 @@ export class SafetyScreen {
 
   /**
    * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
-   * once, unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
+   * once (two of one kind, leaning to an emergency, raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
    * to fire me") or the classifier finds it plainly like the ordinary examples and traps.
    */
   private askOnDangerWords(openTokens: string[], text: string, preferred: string[], trapped: boolean, ranked?: Ranked[]): SafetyAssessment {
     if (!this.danger || trapped) return {};
     const open = openTokens.filter((t) => t !== '').join(' ');
-    const kind = this.danger.kindOf(open, (w) => (this.ordinaryWords.get(w) ?? 0) >= COMMON_WORD);
-    if (!kind) return {};
+    const strongest = this.danger.strongest(open, (w) => (this.ordinaryWords.get(w) ?? 0) >= COMMON_WORD);
+    if (!strongest) return {};
+    const { kind } = strongest;
     const scores = ranked ?? this.classifier.rank(open);
     const ordinary = scores.find((r) => r.label === 'ordinary')?.score ?? 0;
     const emergency = scores.find((r) => r.label !== 'ordinary')?.score ?? 0;
     if (ordinary >= PLAINLY_ORDINARY && ordinary - emergency >= PLAINLY_ORDINARY_MARGIN) return {};
-    return { borderline: { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'words' } };
+    const hit: SafetyHit = { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'words' };
+    // Several danger words of one kind together ("grabbed my neck and threw me on the floor"), when the
+    // classifier finds the message at least as much like an emergency as like an ordinary message, are the
+    // emergency itself: the reply at once, not the question; but only the question when a word of an
+    // ordinary look-alike is there too (a boxing son "hits hard").
+    const lookAlikes = this.lookAlikes.get(kind) ?? [];
+    const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
+    if (strongest.entries >= DANGER_WORDS_ALARM && emergency >= ordinary && !lookAlike) return { alarm: hit };
+    return { borderline: hit };
   }
 
   /** How many phrases, cues and classifier examples the screen holds (for reports). */

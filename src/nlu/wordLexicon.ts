@@ -84,8 +84,18 @@ export class WordLexicon<L extends string> {
    * says less; a phrase is specific enough as it is).
    */
   score(folded: string, wordWeight: (word: string) => number = () => 1): Map<L, number> {
-    const out = new Map<L, number>();
-    for (const [e, scale] of this.found(folded, wordWeight)) out.set(e.label, (out.get(e.label) ?? 0) + e.weight * scale);
+    return new Map([...this.evidence(folded, wordWeight)].map(([label, ev]) => [label, ev.score]));
+  }
+
+  /** Each label's score (as `score` gives it) and how many distinct entries with a weight above nothing make it up. */
+  evidence(folded: string, wordWeight: (word: string) => number = () => 1): Map<L, { score: number; entries: number }> {
+    const out = new Map<L, { score: number; entries: number }>();
+    for (const [e, scale] of this.found(folded, wordWeight)) {
+      const ev = out.get(e.label) ?? { score: 0, entries: 0 };
+      ev.score += e.weight * scale;
+      if (scale > 0) ev.entries += 1;
+      out.set(e.label, ev);
+    }
     return out;
   }
 

@@ -18,7 +18,7 @@ describe('danger words (locales/<lng>/danger.json): the net under the safety scr
     expect(words.kindOf(fold('where is the bus'))).to.equal(undefined);
   });
 
-  it('makes the screen ask, never alarm, when nothing else in the message raised anything', () => {
+  it('makes the screen ask, not alarm, on one danger word when nothing else in the message raised anything', () => {
     const plain = SafetyScreen.load();
     const text = 'my neighbour Omar is blødning from his arm';
     const withNet = new SafetyScreen(plain.languages, { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' }, { danger: new DangerWords([{ medical: ['blødning'] }]) });
@@ -28,6 +28,25 @@ describe('danger words (locales/<lng>/danger.json): the net under the safety scr
     expect(a.alarm).to.equal(undefined);
     expect(a.borderline?.kind).to.equal('medical');
     expect(a.borderline?.via).to.equal('words');
+  });
+
+  it('counts how many distinct danger words of the strongest kind a message holds', () => {
+    expect(words.strongest(fold('she is bleeding, there is blod everywhere'))).to.deep.equal({ kind: 'medical', score: 2, entries: 2 });
+    expect(words.strongest(fold('she is bleeding'))).to.deep.equal({ kind: 'medical', score: 1, entries: 1 });
+    expect(words.strongest(fold('she is bleeding'), () => true), 'a common word counts for nothing').to.equal(undefined);
+  });
+
+  it('raises the reply at once for two danger words of one kind that the classifier reads as no more ordinary than an emergency', () => {
+    const plain = SafetyScreen.load();
+    const facts = { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' };
+    const text = 'my neighbour Omar is blødning, blod everywhere';
+    const one = new SafetyScreen(plain.languages, facts, { danger: new DangerWords([{ medical: ['blødning'] }]) }).assess(text, ['en']);
+    const two = new SafetyScreen(plain.languages, facts, { danger: new DangerWords([{ medical: ['blødning', '=blod'] }]) }).assess(text, ['en']);
+    expect(one.borderline?.via, 'one word: the question').to.equal('words');
+    expect(two.alarm?.via, 'two words: the reply').to.equal('words');
+    expect(two.alarm?.kind).to.equal('medical');
+    // From the stranger-written dev set: threatened with a knife (two threat words), Ukrainian.
+    expect(SafetyScreen.load().assess('Мені погрожували ножем біля станції', ['uk']).alarm?.kind).to.equal('threat');
   });
 
   it('the project has danger words for every kind in all ten languages', () => {
