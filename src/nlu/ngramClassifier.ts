@@ -17,17 +17,29 @@ export interface Ranked {
  */
 export function features(folded: string): Map<string, number> {
   const out = new Map<string, number>();
-  const add = (f: string): void => {
+  forEachFeature(folded, (f) => {
     out.set(f, (out.get(f) ?? 0) + 1);
-  };
+  });
+  return out;
+}
+
+/** Outside the Basic Multilingual Plane a character is two UTF-16 units: such words are cut by code points. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Each feature of `features`, as often as it occurs, in the same order. */
+function forEachFeature(folded: string, add: (f: string) => void): void {
   for (const w of words(folded)) {
     add(`w:${w}`);
-    const padded = [...` ${w} `];
+    const padded = ` ${w} `;
+    if (!SURROGATE.test(padded)) {
+      for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) add(padded.substring(i, i + n));
+      continue;
+    }
+    const chars = [...padded];
     for (let n = 2; n <= 4; n++) {
-      for (let i = 0; i + n <= padded.length; i++) add(padded.slice(i, i + n).join(''));
+      for (let i = 0; i + n <= chars.length; i++) add(chars.slice(i, i + n).join(''));
     }
   }
-  return out;
 }
 
 /**
@@ -40,13 +52,24 @@ export function features(folded: string): Map<string, number> {
  */
 export class NgramClassifier {
   private readonly featureIds = new Map<string, number>();
-  private readonly weightOf: number[] = [];
-  private readonly postings: { docs: number[]; weights: number[] }[] = [];
-  private readonly docLabels: number[] = [];
+  private readonly weightOf: Float64Array;
+  /** The inverted index, by feature id: the examples of feature f are postingDocs[postingStart[f] … postingStart[f + 1]). */
+  private readonly postingStart: Int32Array;
+  private readonly postingDocs: Int32Array;
+  private readonly postingWeights: Float64Array;
+  private readonly docLabels: Int32Array;
   private readonly labels: string[] = [];
   private readonly unknownWeight: number;
   private readonly oneLabelWeight: number;
+  // Scratch space of `rank` (synchronous, so one set serves every call).
   private readonly docScores: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly best: Float64Array;
+  private readonly second: Float64Array;
+  /** Per feature id, the call of `rank` that last saw it (`stamp`) and its place among that call's features. */
+  private readonly seenAt: Int32Array;
+  private readonly slotOf: Int32Array;
+  private stamp = 0;
 
   constructor(examples: LabelledText[]) {
     const labelIds = new Map<string, number>();
@@ -63,24 +86,41 @@ export class NgramClassifier {
     // Inverse label frequency: a feature seen under many labels ("please", "i want") says little.
     this.unknownWeight = Math.log(labelCount + 1) + 1;
     this.oneLabelWeight = Math.log((labelCount + 1) / 2) + 1;
-    for (const f of labelsOf.keys()) {
-      this.featureIds.set(f, this.weightOf.length);
-      this.weightOf.push(Math.log((labelCount + 1) / (labelsOf.get(f)!.size + 1)) + 1);
-      this.postings.push({ docs: [], weights: [] });
+    this.weightOf = new Float64Array(labelsOf.size);
+    for (const [f, labels] of labelsOf) {
+      const id = this.featureIds.size;
+      this.featureIds.set(f, id);
+      this.weightOf[id] = Math.log((labelCount + 1) / (labels.size + 1)) + 1;
     }
-    examples.forEach((example, docId) => {
+    this.docLabels = new Int32Array(examples.length);
+    const vectors = examples.map((example, docId) => {
       if (!labelIds.has(example.label)) {
         labelIds.set(example.label, this.labels.length);
         this.labels.push(example.label);
       }
-      this.docLabels.push(labelIds.get(example.label)!);
-      const vector = this.weigh(docs[docId]);
+      this.docLabels[docId] = labelIds.get(example.label)!;
+      return this.weigh(docs[docId]);
+    });
+    // The postings of each feature in the order of the examples.
+    const counts = new Int32Array(this.weightOf.length + 1);
+    for (const vector of vectors) for (const id of vector.keys()) counts[id + 1] += 1;
+    for (let f = 0; f < this.weightOf.length; f++) counts[f + 1] += counts[f];
+    this.postingStart = counts.slice();
+    this.postingDocs = new Int32Array(counts[this.weightOf.length]);
+    this.postingWeights = new Float64Array(counts[this.weightOf.length]);
+    vectors.forEach((vector, docId) => {
       for (const [id, weight] of vector) {
-        this.postings[id].docs.push(docId);
-        this.postings[id].weights.push(weight);
+        const at = counts[id]++;
+        this.postingDocs[at] = docId;
+        this.postingWeights[at] = weight;
       }
     });
     this.docScores = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
+    this.best = new Float64Array(this.labels.length);
+    this.second = new Float64Array(this.labels.length);
+    this.seenAt = new Int32Array(this.weightOf.length);
+    this.slotOf = new Int32Array(this.weightOf.length);
   }
 
   /**
@@ -95,31 +135,62 @@ export class NgramClassifier {
 
   /** Every label with its score (0…1), best first. */
   rank(text: string): Ranked[] {
-    const query = features(fold(text));
-    let norm = 0;
-    const known: [number, number][] = [];
-    for (const [f, tf] of query) {
-      const id = this.featureIds.get(f);
-      const w = (1 + Math.log(tf)) * (id === undefined ? this.unknownWeight : this.weightOf[id]);
-      norm += w * w;
-      if (id !== undefined) known.push([id, w]);
+    // The query's distinct features in the order they first occur (as `features` has them), with their counts;
+    // id -1 for a feature no example has (it still counts in the query's norm).
+    if (this.stamp === 0x7fffffff) {
+      this.seenAt.fill(0);
+      this.stamp = 0;
     }
-    const best = new Float64Array(this.labels.length);
-    const second = new Float64Array(this.labels.length);
+    const stamp = ++this.stamp;
+    const ids: number[] = [];
+    const tfs: number[] = [];
+    let unknown: Map<string, number> | undefined;
+    forEachFeature(fold(text), (f) => {
+      const id = this.featureIds.get(f);
+      if (id === undefined) {
+        unknown ??= new Map();
+        const slot = unknown.get(f);
+        if (slot !== undefined) tfs[slot] += 1;
+        else {
+          unknown.set(f, ids.length);
+          ids.push(-1);
+          tfs.push(1);
+        }
+      } else if (this.seenAt[id] === stamp) tfs[this.slotOf[id]] += 1;
+      else {
+        this.seenAt[id] = stamp;
+        this.slotOf[id] = ids.length;
+        ids.push(id);
+        tfs.push(1);
+      }
+    });
+    let norm = 0;
+    const ws: number[] = [];
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s];
+      const w = (1 + Math.log(tfs[s])) * (id < 0 ? this.unknownWeight : this.weightOf[id]);
+      norm += w * w;
+      ws.push(w);
+    }
     if (norm === 0) return this.labels.map((label) => ({ label, score: 0 }));
     norm = Math.sqrt(norm);
-    const scores = this.docScores;
-    const touched: number[] = [];
-    for (const [id, w] of known) {
-      const { docs, weights } = this.postings[id];
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i];
-        if (scores[d] === 0) touched.push(d);
-        scores[d] += (w / norm) * weights[i];
+    const { docScores: scores, touched, best, second, postingStart, postingDocs, postingWeights, docLabels } = this;
+    let touchedCount = 0;
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s];
+      if (id < 0) continue;
+      const q = ws[s] / norm;
+      for (let i = postingStart[id], end = postingStart[id + 1]; i < end; i++) {
+        const d = postingDocs[i];
+        if (scores[d] === 0) touched[touchedCount++] = d;
+        scores[d] += q * postingWeights[i];
       }
     }
-    for (const d of touched) {
-      const label = this.docLabels[d];
+    best.fill(0);
+    second.fill(0);
+    for (let t = 0; t < touchedCount; t++) {
+      const d = touched[t];
+      const label = docLabels[d];
       const s = scores[d];
       if (s > best[label]) {
         second[label] = best[label];
@@ -127,8 +198,11 @@ export class NgramClassifier {
       } else if (s > second[label]) second[label] = s;
       scores[d] = 0;
     }
-    const ranked = this.labels.map((label, i) => ({ label, score: Math.max(0, best[i] - (best[i] - second[i]) * (1 - best[i])) }));
-    return ranked.sort((a, b) => b.score - a.score || this.labels.indexOf(a.label) - this.labels.indexOf(b.label));
+    const score = this.labels.map((_, i) => Math.max(0, best[i] - (best[i] - second[i]) * (1 - best[i])));
+    return this.labels
+      .map((_, i) => i)
+      .sort((a, b) => score[b] - score[a] || a - b)
+      .map((i) => ({ label: this.labels[i], score: score[i] }));
   }
 
   private weigh(doc: Map<string, number>): Map<number, number> {
