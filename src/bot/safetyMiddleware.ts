@@ -1,6 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { render } from '../channels/render';
 import { CATEGORY_OF, type SafetyCategory, type SafetyHit, type SafetyKind, type SafetyScreen } from '../nlu/safety';
+import { SafetyMemo } from './safetyMemo';
 
 /** Where the middleware remembers that it asked "are you or someone else in danger now?" (conversation state). */
 export interface SafetyCheckStore {
@@ -35,7 +36,12 @@ export const SAFETY_CHECK_NODE = 'safety.check';
  * the emergency reply, no lets the conversation go on. Every other activity goes on unchanged.
  */
 export class SafetyMiddleware implements Middleware {
-  constructor(private readonly deps: SafetyMiddlewareDeps) {}
+  /** Short messages ("1", "yes", a button's label) are screened once. */
+  private readonly memo: SafetyMemo;
+
+  constructor(private readonly deps: SafetyMiddlewareDeps) {
+    this.memo = new SafetyMemo(deps.screen);
+  }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const text = context.activity.type === 'message' ? context.activity.text : undefined;
@@ -47,7 +53,7 @@ export class SafetyMiddleware implements Middleware {
       // state unreadable: the message's own language decides
     }
     const { screen, checks } = this.deps;
-    const assessment = screen.assess(text, locale ? [locale] : []);
+    const assessment = this.memo.assess(text, locale ? [locale] : []);
     let pending: SafetyKind | undefined;
     try {
       pending = await checks?.get(context);
