@@ -3,7 +3,7 @@ import { INTENTS, isIntent, topicOf, type Intent } from './intents';
 import { LanguageIdentifier, loadLanguageSamples } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
-import { NumberReader } from './numbers';
+import { NumberReader, YEARS } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
 import type { Recognition, Recognizer } from './recognizer';
 import { WordLexicon } from './wordLexicon';
@@ -28,6 +28,9 @@ export interface LexiconFusion {
 export const DEFAULT_FUSION: LexiconFusion = { weight: 0.2, cap: 1.5, own: 0.05, question: 0.2 };
 /** How close a subtopic must come to the best score to take its place on its own words or cues. */
 const SUBTOPIC_MARGIN = 0.3;
+/** A child's age that is a cue for daycare (up to the first number) or for getting into school (up to the last). */
+const DAYCARE_AGES = [0, 5];
+const SCHOOL_AGES = [6, 14];
 /** How many cues of a subtopic take the place of a reading no word of the text supports. */
 const CUES_ALONE = 2;
 /** How close a command must come to the best score to win in a message of one word ("menu", "back"). */
@@ -110,10 +113,27 @@ export class EmbeddedRecognizer implements Recognizer {
     const question = questionSentence(text);
     const ranked = this.rankBySentences(text, question);
     const wordWeight = (w: string): number => this.classifier.wordWeight(w);
-    const { scores: evidence, cues } = this.topicWords.read(fold(text), wordWeight, (w) => this.numberWords.get(w));
+    const folded = fold(text);
+    const { scores: evidence, cues } = this.topicWords.read(folded, wordWeight, (w) => this.numberWords.get(w));
+    const age = this.age(words(folded));
+    const ageCue = age === undefined ? undefined : age <= DAYCARE_AGES[1] ? 'topic.school.daycare' : age <= SCHOOL_AGES[1] ? 'topic.school.enrol' : undefined;
+    if (ageCue) cues.set(ageCue, (cues.get(ageCue) ?? 0) + 1);
     const asked = question === undefined ? new Map<Intent, number>() : this.topicWords.score(fold(question), wordWeight);
     const fused = evidence.size === 0 ? ranked : this.fuse(ranked, evidence, asked);
     return oneWordCommand(text, preferSubtopic(fused, evidence, cues));
+  }
+
+  /** The age a message gives in any language ("my son is 9 years old", "بنتي عمرها ١٤", "2 jir"): a number beside a word for years. */
+  private age(ws: string[]): number | undefined {
+    const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,2}$/.test(w) ? Number(w) : this.numberWords.get(w));
+    for (let i = 0; i < ws.length; i++) {
+      if (!YEARS.test(ws[i])) continue;
+      for (const j of [i - 1, i + 1, i - 2]) {
+        const v = valueOf(ws[j]);
+        if (v !== undefined) return v;
+      }
+    }
+    return undefined;
   }
 
   /**

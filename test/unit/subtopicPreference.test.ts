@@ -43,6 +43,13 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     expect(intent('unsere kleine ist 2 jahre alt, wer betreut sie wenn ich arbeite', 'de')).to.equal('topic.school.daycare');
   });
 
+  it('a child\'s age beside a word for years is a cue in every language, not only in the words of topics.json', () => {
+    // No topic word or cue of ar/topics.json in these: the age alone names the subtopic.
+    expect(recognizer.topicWords.explain(fold('ابني عمره ١٠ سنوات وين بيدرس'))).to.deep.equal([]);
+    expect(intent('ابني عمره ١٠ سنوات وين بيدرس', 'ar')).to.equal('topic.school.enrol');
+    expect(intent('ابني عمره ٣ سنوات وين بروح بالنهار', 'ar')).to.equal('topic.school.daycare');
+  });
+
   it('money or support for going home is the return support, Danish lessons are the language school', () => {
     expect(intent('can the kommune help with money to go back to syria')).to.equal('topic.return_home.support');
     expect(intent('får man penge fra kommunen hvis man rejser hjem til sit land', 'da')).to.equal('topic.return_home.support');
