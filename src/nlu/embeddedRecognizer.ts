@@ -203,7 +203,9 @@ function isSubtopic(label: string): boolean {
  * the text supports ("she is two, where can she go during the day").
  */
 export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, cues: Map<Intent, number>): Ranked[] {
-  const top = ranked[0];
+  // The best topic: first, or right after `none`, which a request close to it wins over (preferContent).
+  const at = ranked[0]?.label === 'none' ? 1 : 0;
+  const top = ranked[at];
   if (!top?.label.startsWith('topic.') || (evidence.size === 0 && cues.size === 0)) return ranked;
   const own = (label: string): number => evidence.get(label as Intent) ?? 0;
   const family = (label: string): number => [...evidence].reduce((sum, [l, s]) => sum + (topicOf(l) === topicOf(label) ? s : 0), 0);
@@ -219,7 +221,8 @@ export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, 
     return (!isSubtopic(top.label) && (own(r.label) > 0 || family(r.label) > 0)) || (cued && cuesOf(r.label) >= CUES_ALONE && family(top.label) === 0);
   });
   if (!pick) return ranked;
-  return [{ label: pick.label, score: Math.max(pick.score, top.score) }, ...ranked.filter((r) => r !== pick)];
+  const rest = ranked.filter((r) => r !== pick);
+  return [...rest.slice(0, at), { label: pick.label, score: Math.max(pick.score, top.score) }, ...rest.slice(at)];
 }
 
 /** A message of one word that names a command ("menu", "back", "stop") is that command when it comes close to the best topic. */
