@@ -42,12 +42,20 @@ export type NumberOf = (word: string) => number | undefined;
 /** How many characters index an entry (its first ones); shorter stems are matched exactly. */
 const KEY = 3;
 
+/**
+ * How a word is compared when the lexicon is loose (the topic words): the letters strangers write
+ * for å, æ, ø, ä, ö, ü on a keyboard without them ("faa", "boern", "zurueck") as the folded letters.
+ */
+export function loosen(word: string): string {
+  return word.includes('a') || word.includes('e') ? word.replace(/aa/g, 'a').replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u') : word;
+}
+
 /** The parts of one written part: "igu-forløb" folds to two words, each its own part. */
-function parts(raw: string): Part[] {
+function parts(raw: string, loose: boolean): Part[] {
   const range = /^#(\d+)-(\d+)$/.exec(raw);
   if (range) return [{ mode: 'number', text: raw, range: [Number(range[1]), Number(range[2])] }];
   const mode: Mode = raw.startsWith('=') ? 'exact' : raw.startsWith('*') ? 'infix' : 'prefix';
-  const texts = words(fold(mode === 'prefix' ? raw : raw.slice(1)));
+  const texts = words(fold(mode === 'prefix' ? raw : raw.slice(1))).map((t) => (loose ? loosen(t) : t));
   // A stem shorter than the index key would catch too much: it is matched as a whole word.
   return texts.map((text) => ({ mode: mode !== 'exact' && [...text].length < KEY ? 'exact' : mode, text }));
 }
@@ -60,8 +68,8 @@ export class WordLexicon<L extends string> {
   private readonly hasCues: boolean;
   readonly size: number;
 
-  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows. */
-  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L) {
+  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words as `loosen` gives them. */
+  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L, private readonly loose = false) {
     const entries: Entry<L>[] = [];
     const seen = new Map<string, Entry<L>[]>();
     for (const list of lists) {
@@ -69,7 +77,7 @@ export class WordLexicon<L extends string> {
         if (!isLabel(label)) continue;
         for (const raw of raws ?? []) {
           const cue = raw.trim().startsWith('^');
-          const entryParts = raw.trim().replace(/^\^/, '').split(/\s+/).flatMap(parts);
+          const entryParts = raw.trim().replace(/^\^/, '').split(/\s+/).flatMap((part) => parts(part, loose));
           if (entryParts.length === 0) continue;
           const signature = (cue ? '^' : '') + entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
           const same = seen.get(signature) ?? [];
@@ -139,7 +147,7 @@ export class WordLexicon<L extends string> {
   private found(folded: string, wordWeight: (word: string) => number, numberOf: NumberOf = () => undefined): Map<Entry<L>, number> {
     const found = new Map<Entry<L>, number>();
     if (this.size === 0) return found;
-    const ws = words(folded);
+    const ws = this.loose ? words(folded).map(loosen) : words(folded);
     const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,3}$/.test(w) ? Number(w) : numberOf(w));
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EmbeddedRecognizer, lastClause, preferSubtopic } from '../../src/nlu/embeddedRecognizer';
 import { fold } from '../../src/nlu/fold';
 import { isIntent, type Intent } from '../../src/nlu/intents';
-import { WordLexicon } from '../../src/nlu/wordLexicon';
+import { WordLexicon, loosen } from '../../src/nlu/wordLexicon';
 
 // Every message here is written for this test, not taken from the phrases or the dev sets.
 describe('subtopics, cues and commands in the embedded recogniser', () => {
@@ -48,6 +48,16 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     expect(recognizer.topicWords.explain(fold('ابني عمره ١٠ سنوات وين بيدرس'))).to.deep.equal([]);
     expect(intent('ابني عمره ١٠ سنوات وين بيدرس', 'ar')).to.equal('topic.school.enrol');
     expect(intent('ابني عمره ٣ سنوات وين بروح بالنهار', 'ar')).to.equal('topic.school.daycare');
+  });
+
+  it('topic words match the keyboard spellings of å, æ, ø, ä, ö, ü (aa, ae, oe, ue), the danger words do not loosen', () => {
+    expect(loosen('boernehave')).to.equal(loosen(fold('børnehave')));
+    expect(loosen('zurueck')).to.equal(fold('zurück'));
+    const loose = new WordLexicon<Intent>([{ 'topic.school.daycare': ['børnehave'] }], isIntent, true);
+    const strict = new WordLexicon<Intent>([{ 'topic.school.daycare': ['børnehave'] }], isIntent);
+    expect(Object.fromEntries(loose.score(fold('plads i boernehave')))).to.deep.equal({ 'topic.school.daycare': 1 });
+    expect(strict.score(fold('plads i boernehave')).size).to.equal(0);
+    expect(intent('kan vi faa hjemrejsestoette', 'da')).to.equal('topic.return_home.support');
   });
 
   it('money or support for going home is the return support, Danish lessons are the language school', () => {
