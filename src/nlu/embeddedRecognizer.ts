@@ -37,6 +37,8 @@ const CUES_ALONE = 2;
 const ONE_WORD_COMMAND_MARGIN = 0.15;
 /** The score a person request in the question or last clause of a longer message must reach there. */
 const HUMAN_IN_CLAUSE = 0.7;
+/** Among how many of the whole message's best intents a person request must be for its last clause to be read. */
+const HUMAN_RANK = 5;
 
 /**
  * The default recogniser: no network, trained at start-up from the example phrases in
@@ -171,12 +173,14 @@ export class EmbeddedRecognizer implements Recognizer {
     const clause = lastClause(text);
     if (question === undefined && clause === undefined) return whole.filter((r) => (INTENTS as readonly string[]).includes(r.label));
     const best = new Map(whole.map((r) => [r.label, r.score]));
+    const asked = question === undefined ? [] : this.classifier.rank(question);
     // Topics only: a question alone ("What do I do?") is no command, and its context says what it is about.
-    if (question !== undefined) for (const r of this.classifier.rank(question)) if (r.label.startsWith('topic.') && r.score > (best.get(r.label) ?? 0)) best.set(r.label, r.score);
-    // But a request for a person is one wherever it is asked ("…, can I talk to someone?").
-    for (const part of new Set([question, clause])) {
-      if (part === undefined) continue;
-      const top = this.classifier.rank(part)[0];
+    for (const r of asked) if (r.label.startsWith('topic.') && r.score > (best.get(r.label) ?? 0)) best.set(r.label, r.score);
+    // But a request for a person is one wherever it is asked ("…, can I talk to someone?"); the last
+    // clause is read only when the whole message already leans that way.
+    const leans = whole.slice(0, HUMAN_RANK).some((r) => r.label === 'cmd.human');
+    const last = clause !== undefined && clause !== question && leans ? this.classifier.rank(clause) : [];
+    for (const top of [asked[0], last[0]]) {
       if (top?.label === 'cmd.human' && top.score >= HUMAN_IN_CLAUSE) best.set(top.label, Math.max(1, ...best.values()));
     }
     return whole
