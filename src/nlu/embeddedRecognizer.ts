@@ -31,6 +31,9 @@ const SUBTOPIC_MARGIN = 0.3;
 /** A child's age that is a cue for daycare (up to the first number) or for getting into school (up to the last). */
 const DAYCARE_AGES = [0, 5];
 const SCHOOL_AGES = [6, 14];
+/** Words before a number of years, or after them, that make it a time span rather than an age (folded). */
+const DURATION_BEFORE = new Set(['i', 'for', 'in', 'seit', 'since', 'over', 'efter', 'after', 'vor', 'om', 'nach', 'about', 'last', 'sidste', 'letzten', 'через', 'за', 'уже', 'вже', 'منذ', 'من', 'بعد', 'قبل', 'از', 'muddo']);
+const DURATION_AFTER = new Set(['ago', 'siden', 'her', 'here', 'hier', 'i', 'in', 'назад', 'тому']);
 /** How many cues of a subtopic take the place of a reading no word of the text supports. */
 const CUES_ALONE = 2;
 /** How close a command must come to the best score to win in a message of one word ("menu", "back"). */
@@ -129,10 +132,11 @@ export class EmbeddedRecognizer implements Recognizer {
   private age(ws: string[]): number | undefined {
     const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,2}$/.test(w) ? Number(w) : this.numberWords.get(w));
     for (let i = 0; i < ws.length; i++) {
-      if (!YEARS.test(ws[i])) continue;
+      if (!YEARS.test(ws[i]) || DURATION_AFTER.has(ws[i + 1] ?? '')) continue;
       for (const j of [i - 1, i + 1, i - 2]) {
         const v = valueOf(ws[j]);
-        if (v !== undefined) return v;
+        // "for 2 years", "i 2 år", "seit 2 Jahren" is how long, not how old.
+        if (v !== undefined && !DURATION_BEFORE.has(ws[j - 1] ?? '')) return v;
       }
     }
     return undefined;

@@ -60,6 +60,11 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     expect(intent('kan vi faa hjemrejsestoette', 'da')).to.equal('topic.return_home.support');
   });
 
+  it('a number of years that is a time span is no age ("i danmark i 2 år", "for 3 years", "2 years ago")', () => {
+    expect(intent('jeg har boet i danmark i 2 år og vil gerne have et fuldtidsjob, hvad gør jeg', 'da')).to.equal('topic.work');
+    expect(intent('we came 3 years ago and i still have no job')).to.equal('topic.work');
+  });
+
   it('money or support for going home is the return support, Danish lessons are the language school', () => {
     expect(intent('can the kommune help with money to go back to syria')).to.equal('topic.return_home.support');
     expect(intent('får man penge fra kommunen hvis man rejser hjem til sit land', 'da')).to.equal('topic.return_home.support');
