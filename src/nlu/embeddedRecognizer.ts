@@ -125,7 +125,7 @@ export class EmbeddedRecognizer implements Recognizer {
     if (ageCue) cues.set(ageCue, (cues.get(ageCue) ?? 0) + 1);
     const asked = question === undefined ? new Map<Intent, number>() : this.topicWords.score(fold(question), wordWeight);
     const fused = evidence.size === 0 ? ranked : this.fuse(ranked, evidence, asked);
-    return oneWordCommand(text, preferSubtopic(fused, evidence, cues));
+    return oneWordCommand(text, preferSubtopic(fused, evidence, cues, question === undefined ? undefined : asked));
   }
 
   /** The age a message gives in any language ("my son is 9 years old", "بنتي عمرها ١٤", "2 jir"): a number beside a word for years. */
@@ -208,9 +208,10 @@ function isSubtopic(label: string): boolean {
  * score comes close to the best. A subtopic of another topic takes the place of a topic (never of
  * a subtopic) so only when its own topic's words are there too ("Danish lessons" in a question
  * that speaks of school are the language school), and on a cue any best reading that no word of
- * the text supports ("she is two, where can she go during the day").
+ * the text supports ("she is two, where can she go during the day"). Never when the question sentence
+ * of a longer message (`focus`) names the best one but not it.
  */
-export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, cues: Map<Intent, number>): Ranked[] {
+export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, cues: Map<Intent, number>, focus?: Map<Intent, number>): Ranked[] {
   // The best topic: first, or right after `none`, which a request close to it wins over (preferContent).
   const at = ranked[0]?.label === 'none' ? 1 : 0;
   const top = ranked[at];
@@ -223,6 +224,8 @@ export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, 
     if (r === top || !isSubtopic(r.label)) return false;
     const cued = cues.has(r.label as Intent) && !topSingled;
     if (!(own(r.label) > own(top.label) || cued)) return false;
+    // The question names the best one and not this one ("I finished language school. What job can I get?").
+    if (focus && (focus.get(top.label as Intent) ?? 0) > 0 && !focus.has(r.label as Intent)) return false;
     if (r.score < top.score - SUBTOPIC_MARGIN) return false;
     if (topicOf(r.label) === topicOf(top.label)) return true;
     // Another topic's subtopic: over a topic when its own topic's words are there, with two cues over anything the text has no word of.

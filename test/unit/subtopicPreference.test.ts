@@ -30,6 +30,12 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     // The best is a subtopic with its own words: another's cue does not move it.
     const daycare = [{ label: 'topic.school.daycare', score: 0.8 }, { label: 'topic.school.enrol', score: 0.7 }];
     expect(preferSubtopic(daycare, new Map<Intent, number>([['topic.school.daycare', 1]]), new Map<Intent, number>([['topic.school.enrol', 1]]))[0].label).to.equal('topic.school.daycare');
+    // The question sentence names the topic and not the subtopic: the subtopic's words were context.
+    const work = [{ label: 'topic.work', score: 0.8 }, { label: 'topic.work.language_school', score: 0.7 }];
+    const ls = new Map<Intent, number>([['topic.work.language_school', 2], ['topic.work', 1]]);
+    expect(preferSubtopic(work, ls, new Map())[0].label).to.equal('topic.work.language_school');
+    expect(preferSubtopic(work, ls, new Map(), new Map<Intent, number>([['topic.work', 1]]))[0].label).to.equal('topic.work');
+    expect(intent('Ich bin mit dem Sprachkurs fertig. Welche Arbeit kann ich finden?', 'de')).to.equal('topic.work');
     // Another topic's subtopic takes a topic's place only with its own words, never a subtopic's.
     const money = [{ label: 'topic.money', score: 0.7 }, { label: 'topic.return_home.support', score: 0.6 }];
     expect(preferSubtopic(money, new Map(), new Map<Intent, number>([['topic.return_home.support', 1]]))[0].label).to.equal('topic.money');
