@@ -47,7 +47,8 @@ const KEY = 3;
  * for å, æ, ø, ä, ö, ü on a keyboard without them ("faa", "boern", "zurueck") as the folded letters.
  */
 export function loosen(word: string): string {
-  return word.includes('a') || word.includes('e') ? word.replace(/aa/g, 'a').replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u') : word;
+  // Not "ae": æ folds to it, and "læge" would become the "lage" of "sommerlager".
+  return word.includes('a') || word.includes('e') ? word.replace(/aa/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u') : word;
 }
 
 /** The parts of one written part: "igu-forløb" folds to two words, each its own part. */

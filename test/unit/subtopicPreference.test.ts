@@ -56,7 +56,7 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     expect(intent('ابني عمره ٣ سنوات وين بروح بالنهار', 'ar')).to.equal('topic.school.daycare');
   });
 
-  it('topic words match the keyboard spellings of å, æ, ø, ä, ö, ü (aa, ae, oe, ue), the danger words do not loosen', () => {
+  it('topic words match the keyboard spellings of å, ø, ö, ü (aa, oe, ue), the danger words do not loosen', () => {
     expect(loosen('boernehave')).to.equal(loosen(fold('børnehave')));
     expect(loosen('zurueck')).to.equal(fold('zurück'));
     const loose = new WordLexicon<Intent>([{ 'topic.school.daycare': ['børnehave'] }], isIntent, true);
