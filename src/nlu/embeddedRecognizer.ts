@@ -1,9 +1,9 @@
-import { fold } from './fold';
+import { fold, words } from './fold';
 import { INTENTS, isIntent, topicOf, type Intent } from './intents';
 import { LanguageIdentifier, loadLanguageSamples } from './languageId';
 import { NLU_LANGUAGES } from './languages';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
-import { NumberReader } from './numbers';
+import { NumberReader, YEARS } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
 import type { Recognition, Recognizer } from './recognizer';
 import { WordLexicon } from './wordLexicon';
@@ -22,8 +22,26 @@ export interface LexiconFusion {
   weight: number;
   cap: number;
   own: number;
+  /** What a topic word adds more when it stands in the question sentence of a longer message. */
+  question: number;
 }
-export const DEFAULT_FUSION: LexiconFusion = { weight: 0.2, cap: 1.5, own: 0.05 };
+export const DEFAULT_FUSION: LexiconFusion = { weight: 0.2, cap: 1.5, own: 0.05, question: 0.2 };
+/** How close a subtopic must come to the best score to take its place on its own words or cues. */
+const SUBTOPIC_MARGIN = 0.3;
+/** A child's age that is a cue for daycare (up to the first number) or for getting into school (up to the last). */
+const DAYCARE_AGES = [0, 5];
+const SCHOOL_AGES = [6, 14];
+/** Words before a number of years, or after them, that make it a time span rather than an age (folded). */
+const DURATION_BEFORE = new Set(['i', 'for', 'in', 'seit', 'since', 'over', 'efter', 'after', 'vor', 'om', 'nach', 'about', 'last', 'sidste', 'letzten', 'через', 'за', 'уже', 'вже', 'منذ', 'من', 'بعد', 'قبل', 'از', 'muddo']);
+const DURATION_AFTER = new Set(['ago', 'siden', 'her', 'here', 'hier', 'i', 'in', 'назад', 'тому']);
+/** How many cues of a subtopic take the place of a reading no word of the text supports. */
+const CUES_ALONE = 2;
+/** How close a command must come to the best score to win in a message of one word ("menu", "back"). */
+const ONE_WORD_COMMAND_MARGIN = 0.15;
+/** The score a person request in the question or last clause of a longer message must reach there. */
+const HUMAN_IN_CLAUSE = 0.7;
+/** Among how many of the whole message's best intents a person request must be for its last clause to be read. */
+const HUMAN_RANK = 5;
 
 /**
  * The default recogniser: no network, trained at start-up from the example phrases in
@@ -35,6 +53,8 @@ export class EmbeddedRecognizer implements Recognizer {
   readonly languages: LanguageIdentifier;
   readonly numbers: NumberReader;
   readonly topicWords: WordLexicon<Intent>;
+  /** Number words of every language (folded), for the topic words' number parts ("#0-5 years"). */
+  private readonly numberWords = new Map<string, number>();
 
   constructor(
     bank: PhraseBank = loadPhraseBank(),
@@ -42,12 +62,17 @@ export class EmbeddedRecognizer implements Recognizer {
     readonly fusion: LexiconFusion = DEFAULT_FUSION,
   ) {
     this.bank = bank;
-    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent);
+    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent, true);
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
     this.languages = new LanguageIdentifier([...phrases, ...samples, ...languageSamples]);
     this.numbers = new NumberReader(bank);
+    for (const language of NLU_LANGUAGES) {
+      for (const [value, list] of Object.entries(bank[language].numbers)) {
+        for (const w of list) if (!fold(w).includes(' ') && !this.numberWords.has(fold(w))) this.numberWords.set(fold(w), Number(value));
+      }
+    }
   }
 
   recognize(text: string, locale: string): Promise<Recognition> {
@@ -86,22 +111,56 @@ export class EmbeddedRecognizer implements Recognizer {
   /**
    * Every intent with its score, best first: the example sentences' similarity, raised for the
    * topics whose domain words the text contains (a stranger's wording rarely looks like an
-   * example, but it names the doctor, the rent or the bus).
+   * example, but it names the doctor, the rent or the bus), then the subtopic the words single
+   * out, and a command that a one-word message names.
    */
   rank(text: string): Ranked[] {
-    const ranked = this.rankBySentences(text);
-    const evidence = this.topicWords.score(fold(text), (w) => this.classifier.wordWeight(w));
-    if (evidence.size === 0) return ranked;
-    const { weight, cap, own } = this.fusion;
-    // A topic's words count for the topic and every subtopic of it (the example sentences tell
-    // the subtopics apart); a subtopic's own words add a little more.
-    const family = new Map<string, number>();
-    for (const [intent, s] of evidence) family.set(topicOf(intent), (family.get(topicOf(intent)) ?? 0) + s);
+    const question = questionSentence(text);
+    const ranked = this.rankBySentences(text, question);
+    const wordWeight = (w: string): number => this.classifier.wordWeight(w);
+    const folded = fold(text);
+    const { scores: evidence, cues } = this.topicWords.read(folded, wordWeight, (w) => this.numberWords.get(w));
+    const age = this.age(words(folded));
+    const ageCue = age === undefined ? undefined : age <= DAYCARE_AGES[1] ? 'topic.school.daycare' : age <= SCHOOL_AGES[1] ? 'topic.school.enrol' : undefined;
+    if (ageCue) cues.set(ageCue, (cues.get(ageCue) ?? 0) + 1);
+    const asked = question === undefined ? new Map<Intent, number>() : this.topicWords.score(fold(question), wordWeight);
+    const fused = evidence.size === 0 ? ranked : this.fuse(ranked, evidence, asked);
+    return oneWordCommand(text, preferSubtopic(fused, evidence, cues, question === undefined ? undefined : asked));
+  }
+
+  /** The age a message gives in any language ("my son is 9 years old", "بنتي عمرها ١٤", "2 jir"): a number beside a word for years. */
+  private age(ws: string[]): number | undefined {
+    const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,2}$/.test(w) ? Number(w) : this.numberWords.get(w));
+    for (let i = 0; i < ws.length; i++) {
+      if (!YEARS.test(ws[i]) || DURATION_AFTER.has(ws[i + 1] ?? '')) continue;
+      for (const j of [i - 1, i + 1, i - 2]) {
+        const v = valueOf(ws[j]);
+        // "for 2 years", "i 2 år", "seit 2 Jahren" is how long, not how old.
+        if (v !== undefined && !DURATION_BEFORE.has(ws[j - 1] ?? '')) return v;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A topic's words count for the topic and every subtopic of it (the example sentences tell the
+   * subtopics apart); a subtopic's own words add a little more, and words of the question sentence
+   * more again.
+   */
+  private fuse(ranked: Ranked[], evidence: Map<Intent, number>, asked: Map<Intent, number>): Ranked[] {
+    const { weight, cap, own, question } = this.fusion;
+    const byFamily = (ev: Map<Intent, number>): Map<string, number> => {
+      const family = new Map<string, number>();
+      for (const [intent, s] of ev) family.set(topicOf(intent), (family.get(topicOf(intent)) ?? 0) + s);
+      return family;
+    };
+    const family = byFamily(evidence);
+    const askedFamily = byFamily(asked);
     return ranked
       .map((r) => {
         const f = family.get(topicOf(r.label));
         if (!f || !r.label.startsWith('topic.')) return r;
-        const b = weight * Math.min(f, cap) + own * (evidence.get(r.label as Intent) ?? 0);
+        const b = weight * Math.min(f, cap) + own * (evidence.get(r.label as Intent) ?? 0) + question * Math.min(askedFamily.get(topicOf(r.label)) ?? 0, cap);
         return { label: r.label, score: Math.min(1, r.score + b) };
       })
       .sort((a, b) => b.score - a.score);
@@ -113,19 +172,85 @@ export class EmbeddedRecognizer implements Recognizer {
    * that ends in a question mark, else the last one. The context around it dilutes the whole
    * text's match, so each topic keeps the better of the two scores.
    */
-  private rankBySentences(text: string): Ranked[] {
+  private rankBySentences(text: string, question: string | undefined): Ranked[] {
     const whole = this.classifier.rank(text);
-    const question = questionSentence(text);
-    if (question === undefined) return whole.filter((r) => (INTENTS as readonly string[]).includes(r.label));
+    const clause = lastClause(text);
+    if (question === undefined && clause === undefined) return whole.filter((r) => (INTENTS as readonly string[]).includes(r.label));
     const best = new Map(whole.map((r) => [r.label, r.score]));
+    const asked = question === undefined ? [] : this.classifier.rank(question);
     // Topics only: a question alone ("What do I do?") is no command, and its context says what it is about.
-    for (const r of this.classifier.rank(question)) if (r.label.startsWith('topic.') && r.score > (best.get(r.label) ?? 0)) best.set(r.label, r.score);
+    for (const r of asked) if (r.label.startsWith('topic.') && r.score > (best.get(r.label) ?? 0)) best.set(r.label, r.score);
+    // But a request for a person is one wherever it is asked ("…, can I talk to someone?"); the last
+    // clause is read only when the whole message already leans that way.
+    const leans = whole.slice(0, HUMAN_RANK).some((r) => r.label === 'cmd.human');
+    const last = clause !== undefined && clause !== question && leans ? this.classifier.rank(clause) : [];
+    for (const top of [asked[0], last[0]]) {
+      if (top?.label === 'cmd.human' && top.score >= HUMAN_IN_CLAUSE) best.set(top.label, Math.max(1, ...best.values()));
+    }
     return whole
       .map((r, order) => ({ label: r.label, score: best.get(r.label) ?? r.score, order }))
       .sort((a, b) => b.score - a.score || a.order - b.order)
       .filter((r) => (INTENTS as readonly string[]).includes(r.label))
       .map(({ label, score }) => ({ label, score }));
   }
+}
+
+/** A subtopic: `topic.<topic>.<sub>`. */
+function isSubtopic(label: string): boolean {
+  return label.startsWith('topic.') && label.split('.').length === 3;
+}
+
+/**
+ * The subtopic the topic words single out ("modtagelsesklasse" is about getting a child into
+ * school, not school in general): a subtopic wins over the best topic of its family when the text
+ * holds more of its own words than of the best one's, or one of its cues (a child's age, "money"
+ * in a question about going home) while the best one, a subtopic too, has neither; and when its
+ * score comes close to the best. A subtopic of another topic takes the place of a topic (never of
+ * a subtopic) so only when its own topic's words are there too ("Danish lessons" in a question
+ * that speaks of school are the language school), and on a cue any best reading that no word of
+ * the text supports ("she is two, where can she go during the day"). Never when the question sentence
+ * of a longer message (`focus`) names the best one but not it.
+ */
+export function preferSubtopic(ranked: Ranked[], evidence: Map<Intent, number>, cues: Map<Intent, number>, focus?: Map<Intent, number>): Ranked[] {
+  // The best topic: first, or right after `none`, which a request close to it wins over (preferContent).
+  const at = ranked[0]?.label === 'none' ? 1 : 0;
+  const top = ranked[at];
+  if (!top?.label.startsWith('topic.') || (evidence.size === 0 && cues.size === 0)) return ranked;
+  const own = (label: string): number => evidence.get(label as Intent) ?? 0;
+  const family = (label: string): number => [...evidence].reduce((sum, [l, s]) => sum + (topicOf(l) === topicOf(label) ? s : 0), 0);
+  const topSingled = isSubtopic(top.label) && (own(top.label) > 0 || cues.has(top.label as Intent));
+  const cuesOf = (label: string): number => cues.get(label as Intent) ?? 0;
+  const pick = ranked.find((r) => {
+    if (r === top || !isSubtopic(r.label)) return false;
+    const cued = cues.has(r.label as Intent) && !topSingled;
+    if (!(own(r.label) > own(top.label) || cued)) return false;
+    // The question names the best one and not this one ("I finished language school. What job can I get?").
+    if (focus && (focus.get(top.label as Intent) ?? 0) > 0 && !focus.has(r.label as Intent)) return false;
+    if (r.score < top.score - SUBTOPIC_MARGIN) return false;
+    if (topicOf(r.label) === topicOf(top.label)) return true;
+    // Another topic's subtopic: over a topic when its own topic's words are there, with two cues over anything the text has no word of.
+    return (!isSubtopic(top.label) && (own(r.label) > 0 || family(r.label) > 0)) || (cued && cuesOf(r.label) >= CUES_ALONE && family(top.label) === 0);
+  });
+  if (!pick) return ranked;
+  const rest = ranked.filter((r) => r !== pick);
+  return [...rest.slice(0, at), { label: pick.label, score: Math.max(pick.score, top.score) }, ...rest.slice(at)];
+}
+
+/** A message of one word that names a command ("menu", "back", "stop") is that command when it comes close to the best topic. */
+function oneWordCommand(text: string, ranked: Ranked[]): Ranked[] {
+  const top = ranked[0];
+  if (!top?.label.startsWith('topic.') || words(fold(text)).length !== 1) return ranked;
+  const command = ranked.find((r) => r.label.startsWith('cmd.'));
+  if (!command || command.score < MIN_INTENT_SCORE || command.score < top.score - ONE_WORD_COMMAND_MARGIN) return ranked;
+  return [{ label: command.label, score: Math.max(command.score, top.score) }, ...ranked.filter((r) => r !== command)];
+}
+
+/** The last clause of a message of one sentence with commas ("I have a letter I do not understand, can I talk to someone"), if it has four words or more. */
+export function lastClause(text: string): string | undefined {
+  const parts = text.trim().split(/[,;،؛]\s*/u).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s));
+  if (parts.length < 2) return undefined;
+  const last = parts.at(-1)!;
+  return last.split(/\s+/).length >= 3 ? last : undefined;
 }
 
 /** Sentences end in . ! ? and their Arabic, Devanagari and Ethiopic forms. */

@@ -3,7 +3,7 @@ import type { PhraseBank } from './phrases';
 
 const MAX_WORDS_FOR_A_WORD_NUMBER = 8;
 /** Words for "year(s) old" in the ten languages (folded): a number word next to them is an age. */
-const YEARS = /^(ar|aar|year|years|yrs|old|jahr|jahre|jahren|alt|лет|год|года|рок|роки|років|рік|سنه|سنين|سنوات|عمر|عمرها|عمره|سال|ساله|سالشه|کال|کلن|کلنی|ዓመት|ዓመታ|ዓመቱ|ዓመታ|sano|sanadood|jir|jirsaa)$/u;
+export const YEARS = /^(ar|aar|year|years|yrs|old|jahr|jahre|jahren|alt|лет|год|года|рок|роки|років|рік|سنه|سنين|سنوات|عمر|عمرها|عمره|سال|ساله|سالشه|کال|کلن|کلنی|ዓመት|ዓመታ|ዓመቱ|ዓመታ|sano|sanadood|jir|jirsaa)$/u;
 
 /**
  * Finds a numeric answer: "2", "٢", "۲", "nr. 2", "number two", "zwei". A message that is only a

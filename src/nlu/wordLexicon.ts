@@ -9,15 +9,20 @@ import { fold, words } from './fold';
  * - `stem`   a word that starts with it ("doctor" → doctors);
  * - `=word`  that exact word only (short words: "=bus");
  * - `*part`  anywhere inside a word (compounds, attached prefixes: "*arzt" → Zahnarzt, "*طبيب" → للطبيب);
- * - `a b`    consecutive words, each matched as above.
+ * - `#a-b`   a number from a to b, in digits or as a number word ("#0-5 years" → "2 years", "two years");
+ * - `a b`    consecutive words, each matched as above;
+ * - `^entry` a cue: it gives its label no score, it only tells which subtopic a message of the
+ *            label's topic is about (`cues`): a child's age, "money" in a question about going home.
  */
 export type WordLists<L extends string> = Partial<Record<L, string[]>>;
 
-type Mode = 'prefix' | 'exact' | 'infix';
+type Mode = 'prefix' | 'exact' | 'infix' | 'number';
 
 interface Part {
   mode: Mode;
   text: string;
+  /** For a number part: the range it accepts. */
+  range?: [number, number];
 }
 
 interface Entry<L extends string> {
@@ -27,15 +32,31 @@ interface Entry<L extends string> {
   parts: Part[];
   /** The number of words it has (a phrase says more than one of its words), shared by the topics that list it. */
   weight: number;
+  /** A cue (`^entry`): no score, only `cues`. */
+  cue: boolean;
 }
+
+/** The value of a number word ("two", "zwei"), if it is one. */
+export type NumberOf = (word: string) => number | undefined;
 
 /** How many characters index an entry (its first ones); shorter stems are matched exactly. */
 const KEY = 3;
 
+/**
+ * How a word is compared when the lexicon is loose (the topic words): the letters strangers write
+ * for å, æ, ø, ä, ö, ü on a keyboard without them ("faa", "boern", "zurueck") as the folded letters.
+ */
+export function loosen(word: string): string {
+  // Not "ae": æ folds to it, and "læge" would become the "lage" of "sommerlager".
+  return word.includes('a') || word.includes('e') ? word.replace(/aa/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u') : word;
+}
+
 /** The parts of one written part: "igu-forløb" folds to two words, each its own part. */
-function parts(raw: string): Part[] {
+function parts(raw: string, loose: boolean): Part[] {
+  const range = /^#(\d+)-(\d+)$/.exec(raw);
+  if (range) return [{ mode: 'number', text: raw, range: [Number(range[1]), Number(range[2])] }];
   const mode: Mode = raw.startsWith('=') ? 'exact' : raw.startsWith('*') ? 'infix' : 'prefix';
-  const texts = words(fold(mode === 'prefix' ? raw : raw.slice(1)));
+  const texts = words(fold(mode === 'prefix' ? raw : raw.slice(1))).map((t) => (loose ? loosen(t) : t));
   // A stem shorter than the index key would catch too much: it is matched as a whole word.
   return texts.map((text) => ({ mode: mode !== 'exact' && [...text].length < KEY ? 'exact' : mode, text }));
 }
@@ -44,22 +65,25 @@ export class WordLexicon<L extends string> {
   private readonly exact = new Map<string, Entry<L>[]>();
   private readonly byKey = new Map<string, Entry<L>[]>();
   private readonly infixByKey = new Map<string, Entry<L>[]>();
+  private readonly numberFirst: Entry<L>[] = [];
+  private readonly hasCues: boolean;
   readonly size: number;
 
-  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows. */
-  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L) {
+  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words as `loosen` gives them. */
+  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L, private readonly loose = false) {
     const entries: Entry<L>[] = [];
     const seen = new Map<string, Entry<L>[]>();
     for (const list of lists) {
       for (const [label, raws] of Object.entries(list) as [string, string[] | undefined][]) {
         if (!isLabel(label)) continue;
         for (const raw of raws ?? []) {
-          const entryParts = raw.trim().split(/\s+/).flatMap(parts);
+          const cue = raw.trim().startsWith('^');
+          const entryParts = raw.trim().replace(/^\^/, '').split(/\s+/).flatMap((part) => parts(part, loose));
           if (entryParts.length === 0) continue;
-          const signature = entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
+          const signature = (cue ? '^' : '') + entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
           const same = seen.get(signature) ?? [];
           if (same.some((e) => e.label === label)) continue;
-          const entry: Entry<L> = { label, source: raw, parts: entryParts, weight: 1 };
+          const entry: Entry<L> = { label, source: raw, parts: entryParts, weight: 1, cue };
           same.push(entry);
           seen.set(signature, same);
           entries.push(entry);
@@ -69,6 +93,10 @@ export class WordLexicon<L extends string> {
     for (const same of seen.values()) for (const e of same) e.weight = e.parts.length / same.length;
     for (const entry of entries) {
       const first = entry.parts[0];
+      if (first.mode === 'number') {
+        this.numberFirst.push(entry);
+        continue;
+      }
       const index = first.mode === 'exact' ? this.exact : first.mode === 'infix' ? this.infixByKey : this.byKey;
       const key = first.mode === 'exact' ? first.text : [...first.text].slice(0, KEY).join('');
       const list = index.get(key) ?? [];
@@ -76,6 +104,7 @@ export class WordLexicon<L extends string> {
       index.set(key, list);
     }
     this.size = entries.length;
+    this.hasCues = entries.some((e) => e.cue);
   }
 
   /**
@@ -91,6 +120,7 @@ export class WordLexicon<L extends string> {
   evidence(folded: string, wordWeight: (word: string) => number = () => 1): Map<L, { score: number; entries: number }> {
     const out = new Map<L, { score: number; entries: number }>();
     for (const [e, scale] of this.found(folded, wordWeight)) {
+      if (e.cue) continue;
       const ev = out.get(e.label) ?? { score: 0, entries: 0 };
       ev.score += e.weight * scale;
       if (scale > 0) ev.entries += 1;
@@ -99,20 +129,33 @@ export class WordLexicon<L extends string> {
     return out;
   }
 
-  /** The entries a folded text contains, as written, with their labels (for `npm run recognize` and tests). */
-  explain(folded: string): { label: L; entry: string }[] {
-    return [...this.found(folded, () => 1).keys()].map((e) => ({ label: e.label, entry: e.source }));
+  /** In one pass: each label's score (as `score` gives it) and how many of each label's cues (`^entry`) the text contains. */
+  read(folded: string, wordWeight: (word: string) => number, numberOf: NumberOf = () => undefined): { scores: Map<L, number>; cues: Map<L, number> } {
+    const scores = new Map<L, number>();
+    const cues = new Map<L, number>();
+    for (const [e, scale] of this.found(folded, wordWeight, this.hasCues ? numberOf : () => undefined)) {
+      if (e.cue) cues.set(e.label, (cues.get(e.label) ?? 0) + 1);
+      else scores.set(e.label, (scores.get(e.label) ?? 0) + e.weight * scale);
+    }
+    return { scores, cues };
   }
 
-  private found(folded: string, wordWeight: (word: string) => number): Map<Entry<L>, number> {
+  /** The entries a folded text contains, as written, with their labels (for `npm run recognize` and tests). */
+  explain(folded: string, numberOf: NumberOf = () => undefined): { label: L; entry: string }[] {
+    return [...this.found(folded, () => 1, numberOf).keys()].map((e) => ({ label: e.label, entry: e.source }));
+  }
+
+  private found(folded: string, wordWeight: (word: string) => number, numberOf: NumberOf = () => undefined): Map<Entry<L>, number> {
     const found = new Map<Entry<L>, number>();
     if (this.size === 0) return found;
-    const ws = words(folded);
+    const ws = this.loose ? words(folded).map(loosen) : words(folded);
+    const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,3}$/.test(w) ? Number(w) : numberOf(w));
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
       const consider = (list: Entry<L>[] | undefined): void => {
-        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i)) found.set(e, e.parts.length > 1 ? 1 : wordWeight(w));
+        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i, valueOf)) found.set(e, e.parts.length > 1 ? 1 : wordWeight(w));
       };
+      if (this.numberFirst.length > 0 && valueOf(w) !== undefined) consider(this.numberFirst);
       consider(this.exact.get(w));
       const chars = [...w];
       if (chars.length >= KEY) consider(this.byKey.get(chars.slice(0, KEY).join('')));
@@ -124,15 +167,19 @@ export class WordLexicon<L extends string> {
   }
 }
 
-function matchesPart(p: Part, w: string | undefined): boolean {
+function matchesPart(p: Part, w: string | undefined, valueOf: (w: string | undefined) => number | undefined): boolean {
   if (w === undefined) return false;
+  if (p.mode === 'number') {
+    const v = valueOf(w);
+    return v !== undefined && v >= p.range![0] && v <= p.range![1];
+  }
   if (p.mode === 'exact') return w === p.text;
   if (p.mode === 'prefix') return w.startsWith(p.text);
   return w.includes(p.text);
 }
 
-function matchesAt<L extends string>(e: Entry<L>, ws: string[], i: number): boolean {
-  return e.parts.every((p, k) => matchesPart(p, ws[i + k]));
+function matchesAt<L extends string>(e: Entry<L>, ws: string[], i: number, valueOf: (w: string | undefined) => number | undefined): boolean {
+  return e.parts.every((p, k) => matchesPart(p, ws[i + k], valueOf));
 }
 
 /**
