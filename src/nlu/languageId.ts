@@ -15,9 +15,12 @@ export interface LanguageGuess {
 
 type Script = 'latin' | 'cyrillic' | 'arabic' | 'ethiopic';
 
-/** Which languages a message in a script can be (Arabic and Farsi are also written in Latin letters). */
+/**
+ * Which languages a message in a script can be. Arabic, Farsi, Pashto, Russian and Ukrainian are
+ * also written in Latin letters (phones without the keyboard: "privet mne nuzhna rabota").
+ */
 const CANDIDATES: Record<Script, NluLanguage[]> = {
-  latin: ['da', 'en', 'de', 'so', 'ar', 'fa'],
+  latin: ['da', 'en', 'de', 'so', 'ar', 'fa', 'ps', 'ru', 'uk'],
   cyrillic: ['uk', 'ru'],
   arabic: ['ar', 'fa', 'ps'],
   ethiopic: ['ti'],
@@ -105,6 +108,13 @@ export function loadLanguageSamples(localesDir: string = LOCALES_DIR): { text: s
   return out;
 }
 
+/**
+ * How much a language's share of a script's samples counts: a short Latin-script message ("menu",
+ * "nr 2") is far more often Danish or English than Pashto or Russian in Latin letters, whose few
+ * samples would otherwise win every word none of the models has seen.
+ */
+const PRIOR_WEIGHT = 2.5;
+
 /** How many character grams a whole word counts as. */
 const WORD_WEIGHT = 5;
 
@@ -128,33 +138,71 @@ function grams(folded: string): string[] {
 /**
  * Per-message language identification among the ten languages: a naive Bayes model of
  * character 1- to 3-grams, trained from the same example phrases as the intents, restricted to
- * the languages written in the message's script. Deterministic.
+ * the languages written in the message's script. Each language has one model per script it is
+ * written in: the few Latin-script Russian messages would otherwise be lost among its many
+ * Cyrillic ones, and Danish would win every Latin-script message. Deterministic.
  */
 export class LanguageIdentifier {
-  private readonly logProb = new Map<NluLanguage, Map<string, number>>();
-  private readonly unseen = new Map<NluLanguage, number>();
+  /** Keyed by `script:language`. */
+  private readonly logProb = new Map<string, Map<string, number>>();
+  private readonly unseen = new Map<string, number>();
+  /** The log share of a script's samples each language has. */
+  private readonly prior = new Map<string, number>();
 
   constructor(samples: { text: string; language: NluLanguage }[], private readonly sharpness = 1) {
-    const counts = new Map<NluLanguage, Map<string, number>>();
-    const vocabulary = new Set<string>();
-    for (const { text, language } of samples) {
-      const table = counts.get(language) ?? new Map<string, number>();
-      counts.set(language, table);
-      for (const g of grams(lightFold(text))) {
+    const folded = samples.map(({ text, language }) => {
+      const all = lightFold(text);
+      return { all, language, script: scriptOf(all) };
+    });
+    // A language's main script is the one most of its samples use. In another script only the
+    // texts no other language has count: the Danish names among the Russian phrases ("mitid",
+    // "nyidanmark") are no Latin-script Russian.
+    const perScript = new Map<string, number>();
+    const languagesOf = new Map<string, Set<NluLanguage>>();
+    for (const { all, language, script } of folded) {
+      if (!script) continue;
+      perScript.set(`${script}:${language}`, (perScript.get(`${script}:${language}`) ?? 0) + 1);
+      languagesOf.set(all, (languagesOf.get(all) ?? new Set<NluLanguage>()).add(language));
+    }
+    const mainScript = new Map<NluLanguage, Script>();
+    for (const [key, n] of perScript) {
+      const [script, language] = key.split(':') as [Script, NluLanguage];
+      const main = mainScript.get(language);
+      if (!main || n > perScript.get(`${main}:${language}`)!) mainScript.set(language, script);
+    }
+    const counts = new Map<string, Map<string, number>>();
+    const messages = new Map<string, number>();
+    const vocabulary = new Map<Script, Set<string>>();
+    for (const { all, language, script } of folded) {
+      if (!script) continue;
+      if (script !== mainScript.get(language) && languagesOf.get(all)!.size > 1) continue;
+      const key = `${script}:${language}`;
+      messages.set(key, (messages.get(key) ?? 0) + 1);
+      messages.set(script, (messages.get(script) ?? 0) + 1);
+      const table = counts.get(key) ?? new Map<string, number>();
+      counts.set(key, table);
+      const seen = vocabulary.get(script) ?? new Set<string>();
+      vocabulary.set(script, seen);
+      for (const g of grams(wordsIn(all, script))) {
         table.set(g, (table.get(g) ?? 0) + 1);
-        vocabulary.add(g);
+        seen.add(g);
       }
     }
     const alpha = 0.1;
-    for (const lng of NLU_LANGUAGES) {
-      const table = counts.get(lng) ?? new Map<string, number>();
-      let total = 0;
-      for (const c of table.values()) total += c;
-      const denominator = total + alpha * (vocabulary.size + 1);
-      const probs = new Map<string, number>();
-      for (const [g, c] of table) probs.set(g, Math.log((c + alpha) / denominator));
-      this.logProb.set(lng, probs);
-      this.unseen.set(lng, Math.log(alpha / denominator));
+    for (const script of Object.keys(CANDIDATES) as Script[]) {
+      const size = vocabulary.get(script)?.size ?? 0;
+      for (const lng of CANDIDATES[script]) {
+        const key = `${script}:${lng}`;
+        const table = counts.get(key) ?? new Map<string, number>();
+        let total = 0;
+        for (const c of table.values()) total += c;
+        const denominator = total + alpha * (size + 1);
+        const probs = new Map<string, number>();
+        for (const [g, c] of table) probs.set(g, Math.log((c + alpha) / denominator));
+        this.logProb.set(key, probs);
+        this.unseen.set(key, Math.log(alpha / denominator));
+        this.prior.set(key, Math.log(((messages.get(key) ?? 0) + 1) / ((messages.get(script) ?? 0) + 1)));
+      }
     }
   }
 
@@ -166,14 +214,14 @@ export class LanguageIdentifier {
     const folded = wordsIn(all, script);
     const gs = grams(folded);
     const scored = candidatesFor(script, folded).map((code) => {
-      const probs = this.logProb.get(code)!;
-      const unseen = this.unseen.get(code)!;
+      const probs = this.logProb.get(`${script}:${code}`)!;
+      const unseen = this.unseen.get(`${script}:${code}`)!;
       let sum = 0;
       for (const g of gs) sum += probs.get(g) ?? unseen;
-      return { code, perGram: sum / gs.length };
+      return { code, logit: (sum / gs.length) * this.sharpness * Math.sqrt(gs.length) + PRIOR_WEIGHT * this.prior.get(`${script}:${code}`)! };
     });
-    const top = Math.max(...scored.map((s) => s.perGram));
-    const exp = scored.map((s) => ({ code: s.code, weight: Math.exp((s.perGram - top) * this.sharpness * Math.sqrt(gs.length)) }));
+    const top = Math.max(...scored.map((s) => s.logit));
+    const exp = scored.map((s) => ({ code: s.code, weight: Math.exp(s.logit - top) }));
     const total = exp.reduce((n, e) => n + e.weight, 0);
     const ranked = exp
       .map((e) => ({ code: e.code, confidence: e.weight / total }))

@@ -26,6 +26,9 @@ const SAMPLES: [string, string][] = [
   ['so', 'ma fahmin warqadda kommunka'],
   ['ar', 'ana ma fhemt el maktoub'],
   ['fa', 'bebakhshid man kheili nemifahmam'],
+  ['ru', 'ya ishchu kvartiru dlya semi'],
+  ['uk', 'meni treba znajty robotu'],
+  ['ps', 'za pa tonder ke kor ghwaram'],
 ];
 
 describe('language identification', () => {
@@ -67,6 +70,12 @@ describe('language identification', () => {
     expect(['ar', 'fa', 'ps']).to.include(sharedArabicScript.code);
     expect(sharedArabicScript.confidence).to.be.below(0.9);
     expect(sharedArabicScript.alternatives.map((a) => a.code)).to.have.members(['ar', 'fa', 'ps'].filter((c) => c !== sharedArabicScript.code));
+  });
+
+  it('does not take a short Danish or English message for Latin-script Russian, Ukrainian or Pashto', () => {
+    for (const text of ['hejsa', 'nyidanmark', 'menu', 'nr 2', 'startover', 'no no', 'du3 modul']) {
+      expect(['ru', 'uk', 'ps'], text).not.to.include(recognizer.languages.identify(text)?.code);
+    }
   });
 
   it('says nothing for a message without letters', () => {
