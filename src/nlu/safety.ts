@@ -278,8 +278,10 @@ const PLAINLY_ORDINARY = 0.5;
 const PLAINLY_ORDINARY_MARGIN = 0.2;
 /** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
 const CLASSIFIER_ALARM_WORDS = 3;
-/** Distinct danger words of one kind that raise the emergency reply at once, when the classifier leans to an emergency (askOnDangerWords). */
+/** Distinct danger words of one kind (no word shared) that raise the emergency reply at once, unless the message is plainly ordinary (askOnDangerWords). */
 const DANGER_WORDS_ALARM = 2;
+/** The weight (words) of one danger phrase that raises the reply at once when the classifier names its kind first (askOnDangerWords). */
+const DANGER_PHRASE_ALARM = 2;
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -532,19 +534,25 @@ export class SafetyScreen {
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
-      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return { borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) };
+      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, none);
       return none();
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
-    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return { borderline: hit };
+    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, none);
     return none();
+  }
+
+  /** A borderline classifier score asks, unless the danger words raise the alarm themselves. */
+  private orDangerAlarm(borderline: SafetyAssessment, words: () => SafetyAssessment): SafetyAssessment {
+    const fromWords = words();
+    return fromWords.alarm ? fromWords : borderline;
   }
 
   /**
    * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
-   * once (two of one kind, leaning to an emergency, raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
+   * once (two of one kind that share no word raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
    * to fire me") or the classifier finds it plainly like the ordinary examples and traps.
    */
   private askOnDangerWords(openTokens: string[], text: string, preferred: string[], trapped: boolean, ranked?: Ranked[]): SafetyAssessment {
@@ -558,13 +566,17 @@ export class SafetyScreen {
     const emergency = scores.find((r) => r.label !== 'ordinary')?.score ?? 0;
     if (ordinary >= PLAINLY_ORDINARY && ordinary - emergency >= PLAINLY_ORDINARY_MARGIN) return {};
     const hit: SafetyHit = { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'words' };
-    // Several danger words of one kind together ("grabbed my neck and threw me on the floor"), when the
-    // classifier finds the message at least as much like an emergency as like an ordinary message, are the
-    // emergency itself: the reply at once, not the question; but only the question when a word of an
-    // ordinary look-alike is there too (a boxing son "hits hard").
+    // Several danger words of one kind together ("grabbed my neck and threw me on the floor") in a message
+    // the classifier does not find plainly ordinary are the emergency itself: the reply at once, not the
+    // question (the classifier knows few ways of saying it, so its lean is no test); but only the question
+    // when a word of an ordinary look-alike is there too (a boxing son "hits hard").
     const lookAlikes = this.lookAlikes.get(kind) ?? [];
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
-    if (strongest.entries >= DANGER_WORDS_ALARM && emergency >= ordinary && !lookAlike) return { alarm: hit };
+    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
+    // One danger phrase of two words or more ("did it again", "за мной идет") is as good, when the
+    // classifier's likeliest emergency is that very kind and it is no less likely than an ordinary message.
+    const same = scores.find((r) => r.label === kind)?.score ?? 0;
+    if (strongest.score >= DANGER_PHRASE_ALARM && same === emergency && same >= ordinary && !lookAlike) return { alarm: hit };
     return { borderline: hit };
   }
 
