@@ -59,6 +59,11 @@ export class DangerWords {
     return apart ? best : { ...best, entries: 1 };
   }
 
+  /** How many words the longest danger phrase of a kind in a folded text has (0 without any). */
+  longestPhrase(folded: string, kind: DangerKind): number {
+    return Math.max(0, ...this.lexicon.explain(folded).filter((e) => e.label === kind).map((e) => e.entry.trim().split(/\s+/).length));
+  }
+
   /** The kind the strongest danger words of a folded text point at, or undefined. */
   kindOf(folded: string, common: (word: string) => boolean = () => false): DangerKind | undefined {
     return this.strongest(folded, common)?.kind;

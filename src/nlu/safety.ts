@@ -282,6 +282,8 @@ const CLASSIFIER_ALARM_WORDS = 3;
 const DANGER_WORDS_ALARM = 2;
 /** The weight (words) of one danger phrase that raises the reply at once when the classifier names its kind first (askOnDangerWords). */
 const DANGER_PHRASE_ALARM = 2;
+/** By how much the classifier must find that phrase's kind likelier than an ordinary message. */
+const DANGER_PHRASE_MARGIN = 0.03;
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -526,21 +528,23 @@ export class SafetyScreen {
       // A generic phrase ("help me now") names no kind; a cue of the same message may.
       return { alarm: best.hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped);
-    const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
-    // A weak cue ("?") asks when the classifier does not raise the alarm itself; else a danger word may.
-    const none = (): SafetyAssessment => (weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped, ranked));
+    // A weak cue ("?") asks when neither the classifier nor the danger words raise the alarm themselves; else a danger word may.
+    const short = tokens.length < CLASSIFIER_ALARM_WORDS;
+    const ranked = short ? undefined : this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
+    const dangerWords = (): SafetyAssessment => this.askOnDangerWords(openTokens, text, preferred, trapped, ranked);
+    const none = (): SafetyAssessment => (weak ? this.orDangerAlarm({ borderline: weak.hit }, dangerWords) : dangerWords());
+    if (!ranked) return none();
     const top = ranked[0];
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
-      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, none);
+      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, dangerWords);
       return none();
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
-    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, none);
+    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, dangerWords);
     return none();
   }
 
@@ -574,9 +578,9 @@ export class SafetyScreen {
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
     if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
     // One danger phrase of two words or more ("did it again", "за мной идет") is as good, when the
-    // classifier's likeliest emergency is that very kind and it is no less likely than an ordinary message.
+    // classifier's likeliest emergency is that very kind and a little likelier than an ordinary message.
     const same = scores.find((r) => r.label === kind)?.score ?? 0;
-    if (strongest.score >= DANGER_PHRASE_ALARM && same === emergency && same >= ordinary && !lookAlike) return { alarm: hit };
+    if (same === emergency && same >= ordinary + DANGER_PHRASE_MARGIN && !lookAlike && this.danger.longestPhrase(open, kind) >= DANGER_PHRASE_ALARM) return { alarm: hit };
     return { borderline: hit };
   }
 
