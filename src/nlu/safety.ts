@@ -284,6 +284,8 @@ const DANGER_WORDS_ALARM = 2;
 const DANGER_PHRASE_ALARM = 2;
 /** By how much the classifier must find that phrase's kind likelier than an ordinary message. */
 const DANGER_PHRASE_MARGIN = 0.03;
+/** By how much the classifier must find one danger word's kind likelier than an ordinary message for that word alone to raise the reply. */
+const DANGER_WORD_MARGIN = 0.1;
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -556,7 +558,7 @@ export class SafetyScreen {
 
   /**
    * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
-   * once (two of one kind that share no word raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
+   * once (two of one kind that share no word, or one the classifier backs, raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
    * to fire me") or the classifier finds it plainly like the ordinary examples and traps.
    */
   private askOnDangerWords(openTokens: string[], text: string, preferred: string[], trapped: boolean, ranked?: Ranked[]): SafetyAssessment {
@@ -581,6 +583,10 @@ export class SafetyScreen {
     // classifier's likeliest emergency is that very kind and a little likelier than an ordinary message.
     const same = scores.find((r) => r.label === kind)?.score ?? 0;
     if (same === emergency && same >= ordinary + DANGER_PHRASE_MARGIN && !lookAlike && this.danger.longestPhrase(open, kind) >= DANGER_PHRASE_ALARM) return { alarm: hit };
+    // One danger word is enough when the classifier, on the rest of the message too, clearly names that
+    // kind ("из подвала идет дым"); not for an overdose: "pills", "swallowed" are everyday medicine talk,
+    // and the classifier's lean comes from those very words.
+    if (kind !== 'overdose' && same === emergency && same >= ordinary + DANGER_WORD_MARGIN && !lookAlike) return { alarm: hit };
     return { borderline: hit };
   }
 
