@@ -76,6 +76,25 @@ describe('safety screen: emergencies in indirect words, and their ordinary look-
     ['ar', 'قلبي بيحترق على بلدي'],
     ['so', 'naxwaha ayaa i dilaya'],
   ];
+  // Everyday words the danger words share: at most the question, never the reply at once.
+  const noAlarm: [string, string][] = [
+    ['en', 'i said goodbye to everyone at the language school today'],
+    ['en', 'the caseworker does not respond to my emails'],
+    ['en', 'my chest hurts a bit when i cough, can i see a doctor'],
+    ['en', 'the doctor gave me sleeping pills, how many can i take'],
+    ['en', 'he follows me on facebook'],
+    ['ru', 'я попрощалась со всеми на курсе'],
+    ['uk', 'я попрощалася з усіма в школі'],
+    ['ar', 'ودعت الكل بالمدرسة اليوم'],
+    ['ar', 'يا مسكين شو صار معك'],
+    ['de', 'wir haben alte sachen verschenkt'],
+    ['so', 'kiniinada madax xanuunka xagee laga iibsadaa'],
+  ];
+  for (const [lng, text] of noAlarm) {
+    it(`${lng}: "${text}" raises no alarm`, () => {
+      expect(screen.assess(text, [lng]).alarm).to.equal(undefined);
+    });
+  }
   for (const [lng, text] of ordinary) {
     it(`${lng}: "${text}" is ordinary: no alarm, no question`, () => {
       expect(screen.assess(text, [lng])).to.deep.equal({});
