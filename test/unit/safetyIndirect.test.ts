@@ -89,6 +89,8 @@ describe('safety screen: emergencies in indirect words, and their ordinary look-
     ['ar', 'يا مسكين شو صار معك'],
     ['de', 'wir haben alte sachen verschenkt'],
     ['so', 'kiniinada madax xanuunka xagee laga iibsadaa'],
+    ['en', "i can't go on paying this rent"],
+    ['en', 'i burned my finger while cooking'],
   ];
   for (const [lng, text] of noAlarm) {
     it(`${lng}: "${text}" raises no alarm`, () => {
