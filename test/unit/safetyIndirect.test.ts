@@ -91,6 +91,10 @@ describe('safety screen: emergencies in indirect words, and their ordinary look-
     ['so', 'kiniinada madax xanuunka xagee laga iibsadaa'],
     ['en', "i can't go on paying this rent"],
     ['en', 'i burned my finger while cooking'],
+    ['de', 'ich kann nicht mehr warten auf den termin'],
+    ['de', 'ich habe mir beim kochen die hand verbrannt'],
+    ['fa', 'موقع آشپزی دستم سوخت'],
+    ['ti', 'ኢደይ ክሰርሕ ከለኹ ተቓጺሉ'],
   ];
   for (const [lng, text] of noAlarm) {
     it(`${lng}: "${text}" raises no alarm`, () => {
