@@ -95,6 +95,9 @@ describe('safety screen: emergencies in indirect words, and their ordinary look-
     ['de', 'ich habe mir beim kochen die hand verbrannt'],
     ['fa', 'موقع آشپزی دستم سوخت'],
     ['ti', 'ኢደይ ክሰርሕ ከለኹ ተቓጺሉ'],
+    ['en', 'the parcel is outside my door'],
+    ['en', 'my son has a toy gun'],
+    ['fa', 'پسرم یه تفنگ اسباب بازی داره'],
   ];
   for (const [lng, text] of noAlarm) {
     it(`${lng}: "${text}" raises no alarm`, () => {
