@@ -98,6 +98,8 @@ describe('safety screen: emergencies in indirect words, and their ordinary look-
     ['en', 'the parcel is outside my door'],
     ['en', 'my son has a toy gun'],
     ['fa', 'پسرم یه تفنگ اسباب بازی داره'],
+    ['en', 'can i smoke on the balcony'],
+    ['ti', 'ደም ክምርመር የድልየኒ'],
   ];
   for (const [lng, text] of noAlarm) {
     it(`${lng}: "${text}" raises no alarm`, () => {
