@@ -1,4 +1,5 @@
 import { LOCALES_DIR } from '../i18n';
+import { words } from './fold';
 import { NLU_LANGUAGES } from './languages';
 import { localeFile } from './phrases';
 import { WordLexicon, readWordLists, type WordLists } from './wordLexicon';
@@ -46,9 +47,21 @@ export class DangerWords {
    * messages (Danish "når" folds to the Arabizi "nar", fire): it counts for nothing.
    */
   strongest(folded: string, common: (word: string) => boolean = () => false): { kind: DangerKind; score: number; entries: number } | undefined {
+    const weight = (w: string): number => (common(w) ? 0 : 1);
     let best: { kind: DangerKind; score: number; entries: number } | undefined;
-    for (const [kind, ev] of this.lexicon.evidence(folded, (w) => (common(w) ? 0 : 1))) if (ev.score > 0 && (!best || ev.score > best.score)) best = { kind, ...ev };
-    return best;
+    for (const [kind, ev] of this.lexicon.evidence(folded, weight)) if (ev.score > 0 && (!best || ev.score > best.score)) best = { kind, ...ev };
+    if (!best || best.entries < 2) return best;
+    // Entries that share a word ("siger farvel", "farvel til alle") are one piece of evidence: the
+    // kind has two apart only if no single word, taken out, leaves it without any.
+    const ws = words(folded);
+    const { kind } = best;
+    const apart = ws.every((_, i) => (this.lexicon.evidence(ws.map((w, k) => (k === i ? '#' : w)).join(' '), weight).get(kind)?.entries ?? 0) > 0);
+    return apart ? best : { ...best, entries: 1 };
+  }
+
+  /** How many words the longest danger phrase of a kind in a folded text has (0 without any). */
+  longestPhrase(folded: string, kind: DangerKind): number {
+    return Math.max(0, ...this.lexicon.explain(folded).filter((e) => e.label === kind).map((e) => e.entry.trim().split(/\s+/).length));
   }
 
   /** The kind the strongest danger words of a folded text point at, or undefined. */

@@ -278,8 +278,14 @@ const PLAINLY_ORDINARY = 0.5;
 const PLAINLY_ORDINARY_MARGIN = 0.2;
 /** The classifier speaks only on messages this long: a short one has too few features to be sure (the lexicon covers "fire!"). */
 const CLASSIFIER_ALARM_WORDS = 3;
-/** Distinct danger words of one kind that raise the emergency reply at once, when the classifier leans to an emergency (askOnDangerWords). */
+/** Distinct danger words of one kind (no word shared) that raise the emergency reply at once, unless the message is plainly ordinary (askOnDangerWords). */
 const DANGER_WORDS_ALARM = 2;
+/** The weight (words) of one danger phrase that raises the reply at once when the classifier names its kind first (askOnDangerWords). */
+const DANGER_PHRASE_ALARM = 2;
+/** By how much the classifier must find that phrase's kind likelier than an ordinary message. */
+const DANGER_PHRASE_MARGIN = 0.03;
+/** By how much the classifier must find one danger word's kind likelier than an ordinary message for that word alone to raise the reply. */
+const DANGER_WORD_MARGIN = 0.1;
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -524,27 +530,35 @@ export class SafetyScreen {
       // A generic phrase ("help me now") names no kind; a cue of the same message may.
       return { alarm: best.hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped);
-    const ranked = this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
-    // A weak cue ("?") asks when the classifier does not raise the alarm itself; else a danger word may.
-    const none = (): SafetyAssessment => (weak ? { borderline: weak.hit } : this.askOnDangerWords(openTokens, text, preferred, trapped, ranked));
+    // A weak cue ("?") asks when neither the classifier nor the danger words raise the alarm themselves; else a danger word may.
+    const short = tokens.length < CLASSIFIER_ALARM_WORDS;
+    const ranked = short ? undefined : this.classifier.rank(openTokens.filter((t) => t !== '').join(' '));
+    const dangerWords = (): SafetyAssessment => this.askOnDangerWords(openTokens, text, preferred, trapped, ranked);
+    const none = (): SafetyAssessment => (weak ? this.orDangerAlarm({ borderline: weak.hit }, dangerWords) : dangerWords());
+    if (!ranked) return none();
     const top = ranked[0];
     if (!top || top.label === 'ordinary') {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
-      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return { borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) };
+      if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, dangerWords);
       return none();
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
-    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return { borderline: hit };
+    if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, dangerWords);
     return none();
+  }
+
+  /** A borderline classifier score asks, unless the danger words raise the alarm themselves. */
+  private orDangerAlarm(borderline: SafetyAssessment, words: () => SafetyAssessment): SafetyAssessment {
+    const fromWords = words();
+    return fromWords.alarm ? fromWords : borderline;
   }
 
   /**
    * Nothing else raised: a danger word outside the ordinary look-alikes still makes the bot ask
-   * once (two of one kind, leaning to an emergency, raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
+   * once (two of one kind that share no word, or one the classifier backs, raise the reply at once), unless the message holds an ordinary look-alike (the words around it belong to it: "threatened
    * to fire me") or the classifier finds it plainly like the ordinary examples and traps.
    */
   private askOnDangerWords(openTokens: string[], text: string, preferred: string[], trapped: boolean, ranked?: Ranked[]): SafetyAssessment {
@@ -558,13 +572,21 @@ export class SafetyScreen {
     const emergency = scores.find((r) => r.label !== 'ordinary')?.score ?? 0;
     if (ordinary >= PLAINLY_ORDINARY && ordinary - emergency >= PLAINLY_ORDINARY_MARGIN) return {};
     const hit: SafetyHit = { category: CATEGORY_OF[kind], kind, language: this.languageOf(text, preferred), via: 'words' };
-    // Several danger words of one kind together ("grabbed my neck and threw me on the floor"), when the
-    // classifier finds the message at least as much like an emergency as like an ordinary message, are the
-    // emergency itself: the reply at once, not the question; but only the question when a word of an
-    // ordinary look-alike is there too (a boxing son "hits hard").
+    // Several danger words of one kind together ("grabbed my neck and threw me on the floor") in a message
+    // the classifier does not find plainly ordinary are the emergency itself: the reply at once, not the
+    // question (the classifier knows few ways of saying it, so its lean is no test); but only the question
+    // when a word of an ordinary look-alike is there too (a boxing son "hits hard").
     const lookAlikes = this.lookAlikes.get(kind) ?? [];
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
-    if (strongest.entries >= DANGER_WORDS_ALARM && emergency >= ordinary && !lookAlike) return { alarm: hit };
+    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
+    // One danger phrase of two words or more ("did it again", "за мной идет") is as good, when the
+    // classifier's likeliest emergency is that very kind and a little likelier than an ordinary message.
+    const same = scores.find((r) => r.label === kind)?.score ?? 0;
+    if (same === emergency && same >= ordinary + DANGER_PHRASE_MARGIN && !lookAlike && this.danger.longestPhrase(open, kind) >= DANGER_PHRASE_ALARM) return { alarm: hit };
+    // One danger word is enough when the classifier, on the rest of the message too, clearly names that
+    // kind ("из подвала идет дым"); not for an overdose: "pills", "swallowed" are everyday medicine talk,
+    // and the classifier's lean comes from those very words.
+    if (kind !== 'overdose' && same === emergency && same >= ordinary + DANGER_WORD_MARGIN && !lookAlike) return { alarm: hit };
     return { borderline: hit };
   }
 
