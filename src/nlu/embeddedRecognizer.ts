@@ -36,6 +36,8 @@ const DURATION_BEFORE = new Set(['i', 'for', 'in', 'seit', 'since', 'over', 'eft
 const DURATION_AFTER = new Set(['ago', 'siden', 'her', 'here', 'hier', 'i', 'in', 'назад', 'тому']);
 /** How many cues of a subtopic take the place of a reading no word of the text supports. */
 const CUES_ALONE = 2;
+/** How close two readings count as a tie that the user's own language settles. */
+const OWN_LANGUAGE_TIE = 0.001;
 /** How close a command must come to the best score to win in a message of one word ("menu", "back"). */
 const ONE_WORD_COMMAND_MARGIN = 0.15;
 /** The score a person request in the question or last clause of a longer message must reach there. */
@@ -55,6 +57,8 @@ export class EmbeddedRecognizer implements Recognizer {
   readonly topicWords: WordLexicon<Intent>;
   /** Number words of every language (folded), for the topic words' number parts ("#0-5 years"). */
   private readonly numberWords = new Map<string, number>();
+  /** Each language's example phrases (language + folded text → intent), for a tie that the user's language settles. */
+  private readonly ownPhrases = new Map<string, Intent>();
 
   constructor(
     bank: PhraseBank = loadPhraseBank(),
@@ -68,6 +72,10 @@ export class EmbeddedRecognizer implements Recognizer {
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
     this.languages = new LanguageIdentifier([...phrases, ...samples, ...languageSamples]);
     this.numbers = new NumberReader(bank);
+    for (const p of phrases) {
+      const key = phraseKey(p.language, p.text);
+      if (!this.ownPhrases.has(key)) this.ownPhrases.set(key, p.intent);
+    }
     for (const language of NLU_LANGUAGES) {
       for (const [value, list] of Object.entries(bank[language].numbers)) {
         for (const w of list) if (!fold(w).includes(' ') && !this.numberWords.has(fold(w))) this.numberWords.set(fold(w), Number(value));
@@ -80,13 +88,13 @@ export class EmbeddedRecognizer implements Recognizer {
   }
 
   /** The same, synchronously (scripts, benchmarks). */
-  recognizeNow(text: string, _locale: string): Recognition {
+  recognizeNow(text: string, locale: string): Recognition {
     const language = this.languages.identify(text);
     const number = this.numbers.read(text);
     const withLanguage = (r: Recognition): Recognition => (language ? { ...r, language } : r);
     if (number?.alone) return withLanguage({ intent: 'none', score: 1, entities: { number: number.value } });
     const ranked = this.rank(text);
-    const top = this.preferContent(ranked);
+    const top = this.inOwnLanguage(text, [locale, language?.code], ranked, this.preferContent(ranked));
     const entities = number ? { entities: { number: number.value } } : {};
     if (!top || top.label === 'none' || top.score < MIN_INTENT_SCORE) {
       const noneScore = ranked.find((r) => r.label === 'none')?.score ?? 0;
@@ -95,6 +103,22 @@ export class EmbeddedRecognizer implements Recognizer {
     const topic = top.label.startsWith('topic.') ? undefined : ranked.find((r) => r.label.startsWith('topic.'));
     const alternative = topic && topic.score >= MIN_INTENT_SCORE ? { topic: { intent: topic.label as Intent, score: round(topic.score) } } : {};
     return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities, ...alternative });
+  }
+
+  /**
+   * One text can be a phrase of two languages with two meanings (Arabic "تمام" is "OK", Farsi
+   * "تمام" is "finished"): both match exactly and tie. The user's language, else the language the
+   * text is in, settles the tie; it never overrules a clearly better reading.
+   */
+  private inOwnLanguage(text: string, languages: (string | undefined)[], ranked: Ranked[], top: Ranked | undefined): Ranked | undefined {
+    if (!top) return top;
+    for (const language of languages) {
+      const intent = language ? this.ownPhrases.get(phraseKey(language.split('-')[0].toLowerCase(), text)) : undefined;
+      if (intent === undefined) continue;
+      const own = ranked.find((r) => r.label === intent);
+      return own && own.score >= top.score - OWN_LANGUAGE_TIE ? own : top;
+    }
+    return top;
   }
 
   /**
@@ -267,6 +291,10 @@ export function questionSentence(text: string): string | undefined {
   // A short question alone ("Hvad gør jeg?") says too little: its context is what it is about.
   const long = sentences.filter((s) => s.split(/\s+/).length >= QUESTION_MIN_WORDS);
   return long.filter((s) => /[?؟፧]$/u.test(s)).at(-1) ?? long.at(-1);
+}
+
+function phraseKey(language: string, text: string): string {
+  return `${language}\u0001${fold(text)}`;
 }
 
 function round(n: number): number {

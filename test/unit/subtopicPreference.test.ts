@@ -90,4 +90,12 @@ describe('subtopics, cues and commands in the embedded recogniser', () => {
     expect(intent('tilbage', 'da')).to.equal('cmd.back');
     expect(intent('stop')).to.equal('cmd.stop');
   });
+
+  it('a text that is a phrase of two languages with two meanings is read in the user\'s language (Arabic "تمام" = OK, Farsi = finished)', () => {
+    expect(intent('تمام', 'ar')).to.equal('answer.yes');
+    expect(intent('تمام!', 'ar')).to.equal('answer.yes');
+    expect(intent('تمام', 'fa')).to.equal('cmd.stop');
+    // A user of another language: the language the text is written in settles it.
+    expect(intent('تمام', 'da')).to.equal(recognizer.recognizeNow('تمام', recognizer.languages.identify('تمام')?.code ?? 'fa').intent);
+  });
 });
