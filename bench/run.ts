@@ -2,14 +2,15 @@
  * `npm run bench`: drives the real server over HTTP (deliveryMode expectReplies, many
  * conversations) at concurrency 10 and 50, and prints turns/s, p50/p99 latency, server CPU per
  * turn and Redis commands per turn, for this bot on Redis and, in the same run, a stock botbuilder
- * bot on MemoryStorage (bench/baselineBot.ts), with the ratio between them. Figures, not verdicts:
+ * bot on MemoryStorage (bench/baselineBot.ts), with the ratio between them; and, like for like with
+ * the stock bot, this bot on its embedded in-process store (no REDIS_URL). Figures, not verdicts:
  * nothing here fails on a timing.
  *
  * Then the SMS bridge's webhook-to-REST-call latency (bench/sms.ts).
  *
  * Options (environment): BENCH_SECONDS (measured seconds per scenario, default 8),
  * BENCH_WARMUP_SECONDS (default 2), BENCH_CONVERSATIONS (default 1000), BENCH_ROUNDS (default 1:
- * each round runs both bots, alternating, and the median is printed).
+ * each round runs the three, alternating, and the median is printed).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -237,14 +238,21 @@ async function turnsSection(): Promise<void> {
   // one redis-server: REDIS_ONE_NODE (the lock-and-read also reads the user's state and the handoff record; the transcript append beside the commit)
   const oneNode = process.env.BENCH_REDIS_ONE_NODE ?? 'true';
   const BOT_ENV = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix, DIRECTLINE_TOKEN_SECRET: 'bench-only-secret-0123456789abcdef0123456789', API_MESSAGES: 'local', REDIS_ONE_NODE: oneNode };
+  // Like for like with the stock bot: this bot on its embedded in-process store, as `npm start` runs
+  // without REDIS_URL (src/app.ts createStore). Empty values override any REDIS_* in the bench's own environment.
+  const EMBEDDED_ENV = { REDIS_URL: '', REDIS_CLUSTER_NODES: '', DIRECTLINE_TOKEN_SECRET: BOT_ENV.DIRECTLINE_TOKEN_SECRET, API_MESSAGES: 'local' };
+  const order = ['baseline', 'bot', 'embedded'];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const which of round % 2 === 0 ? ['baseline', 'bot'] : ['bot', 'baseline']) {
+      for (const which of round % 2 === 0 ? order : [...order].reverse()) {
         const target =
           which === 'baseline'
             ? await startTarget('stock botbuilder, MemoryStorage', 'bench/baselineBot.js', {})
-            : // each round's own keys: every round starts from new conversations, as the stock bot's fresh MemoryStorage does
-              await startTarget('this bot, Redis', 'src/main.js', { ...BOT_ENV, REDIS_KEY_PREFIX: `${prefix}r${round}:` });
+            : which === 'embedded'
+              ? // a new process each round: its store starts empty, as the stock bot's MemoryStorage does
+                await startTarget('this bot, embedded store', 'src/main.js', EMBEDDED_ENV)
+              : // each round's own keys: every round starts from new conversations, as the stock bot's fresh MemoryStorage does
+                await startTarget('this bot, Redis', 'src/main.js', { ...BOT_ENV, REDIS_KEY_PREFIX: `${prefix}r${round}:` });
         const turnsSoFar = new Map<number, number>();
         for (const c of CONCURRENCIES) {
           const r = await measure(target, c, which === 'bot' ? redis : undefined, turnsSoFar);
@@ -267,12 +275,23 @@ async function turnsSection(): Promise<void> {
     for (const c of CONCURRENCIES) {
       console.log(row('stock botbuilder, MemoryStorage', c, pick(`baseline:${c}`)));
       console.log(row('this bot, Redis + turn lock', c, pick(`bot:${c}`)));
+      console.log(row('this bot, embedded store (no REDIS_URL) + turn lock', c, pick(`embedded:${c}`)));
     }
     console.log('');
     for (const c of CONCURRENCIES) {
       const ratio = pick(`bot:${c}`).turnsPerSecond / pick(`baseline:${c}`).turnsPerSecond;
       const perRound = results.get(`bot:${c}`)!.map((r, i) => (r.turnsPerSecond / results.get(`baseline:${c}`)![i].turnsPerSecond).toFixed(2));
       console.log(`concurrency ${c}: this bot ÷ stock = ${ratio.toFixed(2)}× turns/s (per round: ${perRound.join(', ')}); CPU per turn ${(pick(`bot:${c}`).cpuMicrosPerTurn / pick(`baseline:${c}`).cpuMicrosPerTurn).toFixed(2)}× stock`);
+    }
+    // Both stores in the process's memory: what is left of the Redis line's gap is the Redis client and its round trips.
+    for (const c of CONCURRENCIES) {
+      const [embedded, baseline] = [pick(`embedded:${c}`), pick(`baseline:${c}`)];
+      const perRound = results.get(`embedded:${c}`)!.map((r, i) => (r.turnsPerSecond / results.get(`baseline:${c}`)![i].turnsPerSecond).toFixed(2));
+      const cpuPerRound = results.get(`embedded:${c}`)!.map((r, i) => (r.cpuMicrosPerTurn / results.get(`baseline:${c}`)![i].cpuMicrosPerTurn).toFixed(2));
+      console.log(
+        `concurrency ${c}, like for like: this bot (embedded store) ÷ stock (MemoryStorage) = ${(embedded.turnsPerSecond / baseline.turnsPerSecond).toFixed(2)}× turns/s (per round: ${perRound.join(', ')}); ` +
+          `CPU per turn ${embedded.cpuMicrosPerTurn.toFixed(0)} µs vs ${baseline.cpuMicrosPerTurn.toFixed(0)} µs = ${(embedded.cpuMicrosPerTurn / baseline.cpuMicrosPerTurn).toFixed(2)}× stock (per round: ${cpuPerRound.join(', ')})`,
+      );
     }
 
     await clusterFigures(results, pick);

@@ -135,10 +135,30 @@ export function newEtag(): string {
 let etagCounter = Math.floor(Math.random() * 0xffff);
 
 /**
+ * The JSON of an item without its eTag, where the code that made the item already has it (the
+ * turn's snapshot of a write, src/state/turnSerializer.ts): `encodeItem` uses it instead of
+ * stringifying again. Only for an object nobody can change any more; whoever hands such an
+ * object out (to code that may change it) forgets its JSON first (`forgetJson`).
+ */
+const knownJson = new WeakMap<object, string>();
+
+/** `item` (not changed since) has `json` as its JSON without its eTag. */
+export function rememberJson(item: StoreItem, json: string): void {
+  knownJson.set(item, json);
+}
+
+/** `item` may change from now on: `encodeItem` stringifies it again. */
+export function forgetJson(item: StoreItem): void {
+  knownJson.delete(item);
+}
+
+/**
  * A stored item as text: the eTag, a newline, then the item's JSON without its eTag. One format
  * for both stores, so that an item's size is the same in memory and in Redis.
  */
 export function encodeItem(item: StoreItem, eTag: string): string {
+  const known = knownJson.get(item);
+  if (known !== undefined) return `${eTag}\n${known}`;
   // The item without its own eTag (a copy of its top level; JSON.stringify without a replacer
   // function is several times faster, and this runs for every key a turn writes).
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -22,8 +22,10 @@ function changeMark(state: Record<string, unknown>): string {
 }
 
 interface StateInternals {
-  readonly storage: { read(keys: string[]): Promise<Record<string, unknown>>; write(changes: Record<string, unknown>): Promise<void>; delete(keys: string[]): Promise<void> };
+  readonly storage: { read(keys: string[]): Promise<Record<string, unknown>>; write(changes: Record<string, unknown>, json?: Record<string, string>): Promise<void>; delete(keys: string[]): Promise<void> };
   readonly storageKey: (context: TurnContext) => string | Promise<string>;
+  /** The key without a promise (ConversationState's and UserState's getStorageKey); '' or undefined: ask `storageKey`. */
+  keyNow?: (context: TurnContext) => string | undefined;
   readonly slot: symbol;
 }
 
@@ -41,10 +43,14 @@ async function saveChanges(self: StateInternals, context: TurnContext, force: bo
   let cached = context.turnState.get(self.slot) as Cached | undefined;
   const mark = cached ? changeMark(cached.state) : '';
   if (!force && !(cached && cached.mark !== mark)) return;
-  const key = await self.storageKey(context);
+  // A key given at once: no await between the mark and the write, so the mark is the JSON written.
+  const now = self.keyNow?.(context);
+  const key = now || (await self.storageKey(context));
+  const json = now ? mark : '';
   cached ??= { state: {}, mark: '' };
   cached.state.eTag = '*';
-  await self.storage.write({ [key]: cached.state });
+  // the change mark is the state's JSON without its eTag: TurnScopedStorage takes it as the write's (other storages ignore it)
+  await self.storage.write({ [key]: cached.state }, json ? { [key]: json } : undefined);
   // what was written (the storage copies it at once); botbuilder hashes again after the write
   cached.mark = mark || changeMark(cached.state);
   context.turnState.set(self.slot, cached);
@@ -105,7 +111,13 @@ type StateClass = new (...args: any[]) => BotState;
 /** A botbuilder state class with a JSON change mark instead of a hash, and lean property accessors (see above). */
 function lean<B extends StateClass>(Base: B, slot: string) {
   return class LeanState extends Base {
-    readonly lean: StateInternals = { storage: this.storage, storageKey: this.storageKey, slot: Symbol(slot) };
+    readonly lean: StateInternals = {
+      storage: this.storage,
+      storageKey: this.storageKey,
+      // the same key (and the same errors) as storageKey, which wraps it in a promise
+      keyNow: (context) => (this as { getStorageKey?: (c: TurnContext) => string | undefined }).getStorageKey?.(context),
+      slot: Symbol(slot),
+    };
     override createProperty<T = unknown>(name: string): StatePropertyAccessor<T> {
       return new LeanAccessor<T>(this, name);
     }

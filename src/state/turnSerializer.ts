@@ -11,6 +11,8 @@ import {
   expectedEtag,
   keyList,
   changeList,
+  forgetJson,
+  rememberJson,
 } from './conversationStore';
 import { conversationTag, ownerTag, turnStateKeys } from './stateKeys';
 import { mergeState, withoutEtag } from './mergeState';
@@ -41,6 +43,20 @@ class TurnScope {
 }
 
 const currentTurn = new AsyncLocalStorage<TurnScope>();
+
+/**
+ * A copy of a written item, as `JSON.parse(JSON.stringify(item))` makes it. Given `json` (the
+ * item's JSON without its eTag) and a string eTag (or none), it is parsed from that, and the
+ * commit reuses the JSON (until the copy is handed to a reader: TurnScopedStorage.read).
+ */
+function snapshotOf(item: StoreItem, json: string | undefined): StoreItem {
+  const eTag: unknown = item.eTag;
+  if (json === undefined || (eTag !== undefined && typeof eTag !== 'string')) return JSON.parse(JSON.stringify(item)) as StoreItem;
+  const copy = JSON.parse(json) as StoreItem;
+  if (eTag !== undefined) copy.eTag = eTag;
+  rememberJson(copy, json);
+  return copy;
+}
 
 /** Writes of other stores that a turn sent without waiting, waited for with its commit (see waitWithCommit). */
 const SIDE_WRITES = Symbol('turnSerializer.sideWrites');
@@ -90,7 +106,11 @@ export class TurnScopedStorage implements Storage {
     for (const key of keyList(keys)) {
       if (key in scope.writes) {
         const written = scope.writes[key];
-        if (written) items[key] = written;
+        if (written) {
+          // the reader may change it: the commit stringifies it again
+          forgetJson(written);
+          items[key] = written;
+        }
       } else if (scope.prefetched.has(key)) {
         if (scope.items[key]) items[key] = scope.items[key];
       } else missing.push(key);
@@ -107,7 +127,11 @@ export class TurnScopedStorage implements Storage {
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  /**
+   * `json`: of some keys, the item's JSON without its eTag, as it is now (LeanConversationState's
+   * change mark), so the snapshot is parsed from it and the commit writes it without stringifying again.
+   */
+  async write(changes: StoreItems, json?: Record<string, string>): Promise<void> {
     const scope = currentTurn.getStore();
     if (!scope) return this.store.write(changes);
     const entries = changeList(changes);
@@ -117,7 +141,7 @@ export class TurnScopedStorage implements Storage {
       if (expected !== undefined && current && current.eTag !== expected) throw new EtagConflictError(key);
     }
     // A snapshot, not the live object: botbuilder keeps mutating its cached state after saving it.
-    for (const [key, item] of entries) scope.writes[key] = JSON.parse(JSON.stringify(item)) as StoreItem;
+    for (const [key, item] of entries) scope.writes[key] = snapshotOf(item, json?.[key]);
   }
 
   async delete(keys: string[]): Promise<void> {
