@@ -63,7 +63,8 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      // 'close', not 'exit': the child's last log lines may still be in the pipe when it exits.
+      const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
       child.kill(signal);
       return exited;
     },
