@@ -191,7 +191,7 @@ describe('the image\'s start command, played from deploy/Dockerfile', function (
       const check = spawnSync(process.execPath, health.slice(1), { env: { PORT: String(port) }, timeout: 10_000 });
       expect(check.status, 'HEALTHCHECK exit code').to.equal(0);
 
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
       child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<'late'>((r) => setTimeout(() => r('late'), 10_000))]);
       expect(code, output()).to.equal(0);
@@ -205,7 +205,7 @@ describe('the image\'s start command, played from deploy/Dockerfile', function (
 
   it('refuses to start in production without DIRECTLINE_TOKEN_SECRET, naming it', async () => {
     const { child, output } = await start({ REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_SECRET: undefined });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
     expect(code).to.equal(1);
     expect(output()).to.include('DIRECTLINE_TOKEN_SECRET must be set when NODE_ENV is production');
   });

@@ -16,6 +16,6 @@ export function runCaseworkerAdd(prefix: string, args: string[], input = ''): Pr
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin.end(input);
-    child.on('exit', (code) => resolve({ code, out }));
+    child.on('close', (code) => resolve({ code, out }));
   });
 }
