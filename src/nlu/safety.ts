@@ -297,12 +297,6 @@ const DANGER_PHRASE_ALARM = 2;
 const DANGER_PHRASE_MARGIN = 0.03;
 /** By how much the classifier must find one danger word's kind likelier than an ordinary message for that word alone to raise the reply. */
 const DANGER_WORD_MARGIN = 0.1;
-/**
- * Two overdose words are often two medicines ("sleeping pills from the doctor, paracetamol does not
- * help"): they raise the reply at once only when the classifier finds an overdose at most this much
- * less likely than an ordinary message; else the bot asks.
- */
-const OVERDOSE_WORDS_MARGIN = 0.05;
 /** A count of pills ("took 40 sleeping pills"): digits from this number up, not a dose, a time or an age. */
 const OVERDOSE_COUNT = 10;
 /** Words after a number that make it a dose, an amount or an age rather than a count of pills. */
@@ -613,7 +607,7 @@ export class SafetyScreen {
     const lookAlikes = this.lookAlikes.get(kind) ?? [];
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
     const same = scores.find((r) => r.label === kind)?.score ?? 0;
-    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike && (kind !== 'overdose' || same >= ordinary - OVERDOSE_WORDS_MARGIN)) return { alarm: hit };
+    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
     // A count of pills with an overdose word ("took 40 sleeping pills") is the overdose itself, when the
     // classifier's likeliest emergency is an overdose and no less likely than an ordinary message.
     if (kind === 'overdose' && same === emergency && same >= ordinary && !lookAlike && hasCount(openTokens)) return { alarm: hit };

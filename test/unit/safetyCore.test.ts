@@ -2,25 +2,13 @@ import { expect } from 'chai';
 import { SafetyScreen, hasCount } from '../../src/nlu/safety';
 
 /**
- * The decision rules of the safety screen added on branch safeCore (issue #9): two medicine names are
- * not an overdose by themselves, a count of pills with an overdose word is, and an indirect
+ * The decision rules of the safety screen added on branch safeCore (issue #9): a count of pills with
+ * an overdose word is an overdose at once, and an indirect
  * self-harm message the classifier leans to gets the question rather than nothing. Messages written
  * for this test, not taken from any dev, tuning or held-out set.
  */
-describe('safety screen: overdose counts, medicine talk, self-harm leanings', () => {
+describe('safety screen: overdose counts, self-harm leanings', () => {
   const screen = SafetyScreen.load();
-
-  it('asks, but raises no alarm, on two medicine names in everyday medicine talk', () => {
-    for (const [lng, text] of [
-      ['en', 'my doctor gave me sleeping pills and paracetamol for my back pain, is that right'],
-      ['da', 'lægen har givet mig sovepiller og panodil mod ryggen, er det rigtigt'],
-      ['de', 'der arzt hat mir schlaftabletten und paracetamol gegen rückenschmerzen gegeben, stimmt das'],
-    ]) {
-      const a = screen.assess(text, [lng]);
-      expect(a.alarm, text).to.equal(undefined);
-      expect(a.borderline?.kind, text).to.equal('overdose');
-    }
-  });
 
   it('raises the alarm at once on a count of pills with an overdose word', () => {
     for (const [lng, text] of [
