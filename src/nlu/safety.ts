@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
 import { fold, words } from './fold';
+import { YEARS } from './numbers';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { DangerWords } from './dangerWords';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
@@ -271,6 +272,16 @@ const EMPTY: Set<string> = new Set();
 /** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
 export const CLASSIFIER_ALARM = 0.85;
 export const CLASSIFIER_ASK = 0.5;
+/**
+ * Kinds the classifier asks about from a lower score: the few self-harm examples rarely come close to
+ * an indirect message ("i dont see myself here next week"), and asking costs a moment while a silent
+ * miss can cost a life. It asks when that kind is the likeliest emergency, scores this much, and is
+ * at most LEAN_MARGIN less likely than an ordinary message, in a message of LEAN_WORDS words or more
+ * (a short "i want to work" shares the "i want" of the examples and little else).
+ */
+const CLASSIFIER_LEAN_ASK: Partial<Record<SafetyKind, number>> = { self_harm: 0.2 };
+const LEAN_MARGIN = 0.15;
+const LEAN_WORDS = 5;
 /** A danger word in a word that this many ordinary phrases use counts for nothing. */
 const COMMON_WORD = 6;
 /** A message the classifier finds this like the ordinary examples, by this margin, is not asked about. */
@@ -286,6 +297,16 @@ const DANGER_PHRASE_ALARM = 2;
 const DANGER_PHRASE_MARGIN = 0.03;
 /** By how much the classifier must find one danger word's kind likelier than an ordinary message for that word alone to raise the reply. */
 const DANGER_WORD_MARGIN = 0.1;
+/** A count of pills ("took 40 sleeping pills"): digits from this number up, not a dose, a time or an age. */
+const OVERDOSE_COUNT = 10;
+/** Words after a number that make it a dose, an amount or an age rather than a count of pills. */
+const NOT_A_COUNT = /^(mg|mgr|ml|g|gr|mcg|ug|kg|l|cl|dl|kr|dkk|kroner|eur|euro|мг|мл|г|гр|кг|л|крон|ملغ|مغ|ملغم|ملجم|مل|غرام|جرام|میلی|میلیگرم|گرم|ملي|ګرامه|ግራም|ሚሊ)$/u;
+
+/** Whether the words hold a count of ten or more in digits, not a dose ("400 mg"), a time ("10 30") or an age ("15 years"). */
+export function hasCount(tokens: string[]): boolean {
+  const digits = (t: string | undefined): boolean => t !== undefined && /^\d+$/.test(t);
+  return tokens.some((t, i) => /^\d{2,3}$/.test(t) && Number(t) >= OVERDOSE_COUNT && !digits(tokens[i - 1]) && !digits(tokens[i + 1]) && !NOT_A_COUNT.test(tokens[i + 1] ?? '') && !YEARS.test(tokens[i + 1] ?? ''));
+}
 
 /**
  * Whether a message word matches a cue word. A word that is itself a word of the lexicon is not
@@ -541,13 +562,20 @@ export class SafetyScreen {
       const em = ranked.find((r) => r.label !== 'ordinary');
       const ordinary = top?.score ?? 0;
       if (!trapped && em && em.score >= CLASSIFIER_ASK && em.score >= ordinary - 0.02) return this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, dangerWords);
-      return none();
+      return (!trapped && em && this.leans(em, ordinary, tokens.length) && this.orDangerAlarm({ borderline: this.classified(em.label as SafetyKind, em.score, text, preferred) }, dangerWords)) || none();
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
     if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
     if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, dangerWords);
+    if (!trapped && this.leans(top, ordinary, tokens.length)) return this.orDangerAlarm({ borderline: hit }, dangerWords);
     return none();
+  }
+
+  /** Whether the likeliest emergency is a kind asked about from a lower score (CLASSIFIER_LEAN_ASK), and the message leans to it. */
+  private leans(em: Ranked, ordinary: number, words: number): boolean {
+    const from = CLASSIFIER_LEAN_ASK[em.label as SafetyKind];
+    return from !== undefined && words >= LEAN_WORDS && em.score >= from && em.score >= ordinary - LEAN_MARGIN;
   }
 
   /** A borderline classifier score asks, unless the danger words raise the alarm themselves. */
@@ -578,10 +606,13 @@ export class SafetyScreen {
     // when a word of an ordinary look-alike is there too (a boxing son "hits hard").
     const lookAlikes = this.lookAlikes.get(kind) ?? [];
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
+    const same = scores.find((r) => r.label === kind)?.score ?? 0;
     if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
+    // A count of pills with an overdose word ("took 40 sleeping pills") is the overdose itself, when the
+    // classifier's likeliest emergency is an overdose and no less likely than an ordinary message.
+    if (kind === 'overdose' && same === emergency && same >= ordinary && !lookAlike && hasCount(openTokens)) return { alarm: hit };
     // One danger phrase of two words or more ("did it again", "за мной идет") is as good, when the
     // classifier's likeliest emergency is that very kind and a little likelier than an ordinary message.
-    const same = scores.find((r) => r.label === kind)?.score ?? 0;
     if (same === emergency && same >= ordinary + DANGER_PHRASE_MARGIN && !lookAlike && this.danger.longestPhrase(open, kind) >= DANGER_PHRASE_ALARM) return { alarm: hit };
     // One danger word is enough when the classifier, on the rest of the message too, clearly names that
     // kind ("из подвала идет дым"); not for an overdose: "pills", "swallowed" are everyday medicine talk,
