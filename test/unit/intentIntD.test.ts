@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
+import { fold } from '../../src/nlu/fold';
+import { isIntent, type Intent } from '../../src/nlu/intents';
+import { WordLexicon } from '../../src/nlu/wordLexicon';
 
 // Branch intD (da, en, de, uk, ru). Every message here is written for this test, not taken from the
 // phrases, the dev sets or the probes.
@@ -14,5 +17,18 @@ describe('intent recognition, branch intD', () => {
     // With a school word it is still getting the child into school.
     expect(intent('Як записати сина до школи?', 'uk')).to.equal('topic.school.enrol');
     expect(intent('Как записать дочь в первый класс?', 'ru')).to.equal('topic.school.enrol');
+  });
+
+  it('entries of one label in one list that match the same word count once: the weightiest of them', () => {
+    const lexicon = new WordLexicon<Intent>([{ 'topic.school': ['uddannelse', 'uddanne', '*uddannelse'], 'topic.work.igu': ['=igu'] }], isIntent);
+    expect(Object.fromEntries(lexicon.score(fold('IGU eller en uddannelse')))).to.deep.equal({ 'topic.school': 1, 'topic.work.igu': 1 });
+    // Two words are two pieces of evidence, and a phrase still outweighs its first word.
+    expect(lexicon.score(fold('uddannelse og uddannelse igen')).get('topic.school')).to.equal(1);
+    expect(new WordLexicon<Intent>([{ 'topic.school': ['skole', 'skole for voksne'] }], isIntent).score(fold('en skole for voksne')).get('topic.school')).to.equal(3);
+    const two = new WordLexicon<Intent>([{ 'topic.school': ['skole'] }, { 'topic.school': ['=skolen'] }], isIntent);
+    // Lists of two languages stay two voices, as before.
+    expect(two.score(fold('skolen')).get('topic.school')).to.equal(2);
+    // So one word of a topic no longer outweighs a subtopic's own name three times over.
+    expect(intent('kan jeg tage en IGU selvom jeg har en uddannelse fra mit hjemland', 'da')).to.equal('topic.work.igu');
   });
 });
