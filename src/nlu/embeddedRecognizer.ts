@@ -66,7 +66,7 @@ export class EmbeddedRecognizer implements Recognizer {
     readonly fusion: LexiconFusion = DEFAULT_FUSION,
   ) {
     this.bank = bank;
-    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent, true);
+    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent, true, topicOf);
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));

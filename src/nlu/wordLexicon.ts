@@ -71,8 +71,16 @@ export class WordLexicon<L extends string> {
   private readonly hasCues: boolean;
   readonly size: number;
 
-  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words as `loosen` gives them. */
-  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L, private readonly loose = false) {
+  /**
+   * `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words
+   * as `loosen` gives them; `familyOf` groups labels (a topic and its subtopics) for the cues.
+   */
+  constructor(
+    lists: WordLists<L>[],
+    isLabel: (name: string) => name is L,
+    private readonly loose = false,
+    private readonly familyOf: (label: L) => string = (label) => label,
+  ) {
     const entries: Entry<L>[] = [];
     const seen = new Map<string, Entry<L>[]>();
     for (const [index, list] of lists.entries()) {
@@ -152,20 +160,26 @@ export class WordLexicon<L extends string> {
     if (this.size === 0) return found;
     const ws = this.loose ? words(folded).map(loosen) : words(folded);
     const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,3}$/.test(w) ? Number(w) : numberOf(w));
+    // The words after the first of a cue of several words are its context, no evidence of another
+    // family ("arbeite" in the daycare cue "wenn ich arbeite" says nothing of work).
+    const cued: { to: number; family: string }[] = [];
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
       // The entries of one label in one list that start at one word are one piece of evidence
       // ("uddannelse", "uddanne" and "*uddannelse" all match "uddannelse"): only the weightiest counts,
       // the others count nothing (also where the word comes again).
       const best = new Map<string, [Entry<L>, number]>();
+      const inside = cued.filter((c) => c.to >= i).map((c) => c.family);
       const consider = (list: Entry<L>[] | undefined): void => {
         for (const e of list ?? []) {
           if (found.has(e) || !matchesAt(e, ws, i, valueOf)) continue;
           const scale = e.parts.length > 1 ? 1 : wordWeight(w);
           if (e.cue) {
             found.set(e, scale);
+            if (e.parts.length > 1) cued.push({ to: i + e.parts.length - 1, family: this.familyOf(e.label) });
             continue;
           }
+          if (inside.some((family) => family !== this.familyOf(e.label))) continue;
           const key = `${e.list} ${e.label}`;
           const held = best.get(key);
           if (held && held[0].weight * held[1] >= e.weight * scale) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
 import { fold } from '../../src/nlu/fold';
-import { isIntent, type Intent } from '../../src/nlu/intents';
+import { isIntent, topicOf, type Intent } from '../../src/nlu/intents';
 import { WordLexicon } from '../../src/nlu/wordLexicon';
 
 // Branch intD (da, en, de, uk, ru). Every message here is written for this test, not taken from the
@@ -30,5 +30,17 @@ describe('intent recognition, branch intD', () => {
     expect(two.score(fold('skolen')).get('topic.school')).to.equal(2);
     // So one word of a topic no longer outweighs a subtopic's own name three times over.
     expect(intent('kan jeg tage en IGU selvom jeg har en uddannelse fra mit hjemland', 'da')).to.equal('topic.work.igu');
+  });
+
+  it('the words inside a cue of several words are its context, no evidence of another family', () => {
+    const lists = [{ 'topic.work': ['arbeit'], 'topic.school.daycare': ['^wenn ich arbeite'], 'topic.return_home': ['zurück'], 'topic.return_home.regret': ['^wieder zurück'] }];
+    const lexicon = new WordLexicon<Intent>(lists, isIntent, false, topicOf);
+    expect(lexicon.read(fold('wer hilft wenn ich arbeite'), () => 1).scores.size).to.equal(0);
+    expect(Object.fromEntries(lexicon.read(fold('arbeit finden wenn ich arbeite'), () => 1).scores)).to.deep.equal({ 'topic.work': 1 });
+    // Of its own family it stays evidence; and without a family every label is its own.
+    expect(Object.fromEntries(lexicon.read(fold('wieder zurück'), () => 1).scores)).to.deep.equal({ 'topic.return_home': 1 });
+    expect(new WordLexicon<Intent>(lists, isIntent).read(fold('wieder zurück'), () => 1).scores.size).to.equal(0);
+    expect(intent('Der Kleine ist 3, was mache ich mit ihm wenn ich arbeite', 'de')).to.equal('topic.school.daycare');
+    expect(intent('min lille er 2 år, hvem tager ham når jeg arbejder', 'da')).to.equal('topic.school.daycare');
   });
 });
