@@ -43,4 +43,10 @@ describe('intent recognition, branch intD', () => {
     expect(intent('Der Kleine ist 3, was mache ich mit ihm wenn ich arbeite', 'de')).to.equal('topic.school.daycare');
     expect(intent('min lille er 2 år, hvem tager ham når jeg arbejder', 'da')).to.equal('topic.school.daycare');
   });
+
+  it('a request for a person in the question sentence counts when it leads there clearly, even at a fair score', () => {
+    expect(intent('Письмо пришло на датском, я ничего не понял. Может кто-то из коммуны мне перезвонить?', 'ru')).to.equal('cmd.human');
+    // A last clause needs the high score: "who do we call" after a health problem is about health.
+    expect(intent('my son has had a bad earache since sunday, who do we call', 'en')).to.equal('topic.health');
+  });
 });
