@@ -42,6 +42,9 @@ const OWN_LANGUAGE_TIE = 0.001;
 const ONE_WORD_COMMAND_MARGIN = 0.15;
 /** The score a person request in the question or last clause of a longer message must reach there. */
 const HUMAN_IN_CLAUSE = 0.7;
+/** Or the score it must reach in the question sentence when it leads the next reading there by `HUMAN_LEAD`. */
+const HUMAN_FAIR = 0.5;
+const HUMAN_LEAD = 0.2;
 /** Among how many of the whole message's best intents a person request must be for its last clause to be read. */
 const HUMAN_RANK = 5;
 
@@ -66,7 +69,7 @@ export class EmbeddedRecognizer implements Recognizer {
     readonly fusion: LexiconFusion = DEFAULT_FUSION,
   ) {
     this.bank = bank;
-    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent, true);
+    this.topicWords = new WordLexicon(NLU_LANGUAGES.map((language) => bank[language].topics ?? {}), isIntent, true, topicOf);
     const phrases = allPhrases(bank);
     this.classifier = new NgramClassifier(phrases.map((p) => ({ text: p.text, label: p.intent })));
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
@@ -208,8 +211,13 @@ export class EmbeddedRecognizer implements Recognizer {
     // clause is read only when the whole message already leans that way.
     const leans = whole.slice(0, HUMAN_RANK).some((r) => r.label === 'cmd.human');
     const last = clause !== undefined && clause !== question && leans ? this.classifier.rank(clause) : [];
-    for (const top of [asked[0], last[0]]) {
-      if (top?.label === 'cmd.human' && top.score >= HUMAN_IN_CLAUSE) best.set(top.label, Math.max(1, ...best.values()));
+    for (const read of [asked, last]) {
+      const [top, next] = read;
+      // Clear enough: a high score, or in the question sentence a fair one well ahead of the next
+      // reading ("I do not get this letter. Can someone from the office call me?"); a last clause
+      // needs the high score ("…, who do we call" is mostly about its topic).
+      const lead = read === asked && top?.score >= HUMAN_FAIR && top.score - (next?.score ?? 0) >= HUMAN_LEAD;
+      if (top?.label === 'cmd.human' && (top.score >= HUMAN_IN_CLAUSE || lead)) best.set(top.label, Math.max(1, ...best.values()));
     }
     return whole
       .map((r, order) => ({ label: r.label, score: best.get(r.label) ?? r.score, order }))

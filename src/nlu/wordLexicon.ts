@@ -34,6 +34,8 @@ interface Entry<L extends string> {
   weight: number;
   /** A cue (`^entry`): no score, only `cues`. */
   cue: boolean;
+  /** Which of the lists (languages) it comes from. */
+  list: number;
 }
 
 /** The value of a number word ("two", "zwei"), if it is one. */
@@ -69,11 +71,19 @@ export class WordLexicon<L extends string> {
   private readonly hasCues: boolean;
   readonly size: number;
 
-  /** `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words as `loosen` gives them. */
-  constructor(lists: WordLists<L>[], isLabel: (name: string) => name is L, private readonly loose = false) {
+  /**
+   * `lists`: one per language; `isLabel` keeps the labels this lexicon knows; `loose` compares words
+   * as `loosen` gives them; `familyOf` groups labels (a topic and its subtopics) for the cues.
+   */
+  constructor(
+    lists: WordLists<L>[],
+    isLabel: (name: string) => name is L,
+    private readonly loose = false,
+    private readonly familyOf: (label: L) => string = (label) => label,
+  ) {
     const entries: Entry<L>[] = [];
     const seen = new Map<string, Entry<L>[]>();
-    for (const list of lists) {
+    for (const [index, list] of lists.entries()) {
       for (const [label, raws] of Object.entries(list) as [string, string[] | undefined][]) {
         if (!isLabel(label)) continue;
         for (const raw of raws ?? []) {
@@ -83,7 +93,7 @@ export class WordLexicon<L extends string> {
           const signature = (cue ? '^' : '') + entryParts.map((p) => `${p.mode}:${p.text}`).join(' ');
           const same = seen.get(signature) ?? [];
           if (same.some((e) => e.label === label)) continue;
-          const entry: Entry<L> = { label, source: raw, parts: entryParts, weight: 1, cue };
+          const entry: Entry<L> = { label, source: raw, parts: entryParts, weight: 1, cue, list: index };
           same.push(entry);
           seen.set(signature, same);
           entries.push(entry);
@@ -150,10 +160,35 @@ export class WordLexicon<L extends string> {
     if (this.size === 0) return found;
     const ws = this.loose ? words(folded).map(loosen) : words(folded);
     const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,3}$/.test(w) ? Number(w) : numberOf(w));
+    // The words after the first of a cue of several words are its context, no evidence of another
+    // family ("arbeite" in the daycare cue "wenn ich arbeite" says nothing of work).
+    const cued: { to: number; family: string }[] = [];
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
+      // The entries of one label in one list that start at one word are one piece of evidence
+      // ("uddannelse", "uddanne" and "*uddannelse" all match "uddannelse"): only the weightiest counts,
+      // the others count nothing (also where the word comes again).
+      const best = new Map<string, [Entry<L>, number]>();
+      const inside = cued.filter((c) => c.to >= i).map((c) => c.family);
       const consider = (list: Entry<L>[] | undefined): void => {
-        for (const e of list ?? []) if (!found.has(e) && matchesAt(e, ws, i, valueOf)) found.set(e, e.parts.length > 1 ? 1 : wordWeight(w));
+        for (const e of list ?? []) {
+          if (found.has(e) || !matchesAt(e, ws, i, valueOf)) continue;
+          const scale = e.parts.length > 1 ? 1 : wordWeight(w);
+          if (e.cue) {
+            found.set(e, scale);
+            if (e.parts.length > 1) cued.push({ to: i + e.parts.length - 1, family: this.familyOf(e.label) });
+            continue;
+          }
+          if (inside.some((family) => family !== this.familyOf(e.label))) continue;
+          const key = `${e.list} ${e.label}`;
+          const held = best.get(key);
+          if (held && held[0].weight * held[1] >= e.weight * scale) {
+            found.set(e, 0);
+            continue;
+          }
+          if (held) found.set(held[0], 0);
+          best.set(key, [e, scale]);
+        }
       };
       if (this.numberFirst.length > 0 && valueOf(w) !== undefined) consider(this.numberFirst);
       consider(this.exact.get(w));
@@ -162,6 +197,7 @@ export class WordLexicon<L extends string> {
       if (this.infixByKey.size > 0) {
         for (let c = 0; c + KEY <= chars.length; c++) consider(this.infixByKey.get(chars.slice(c, c + KEY).join('')));
       }
+      for (const [e, scale] of best.values()) found.set(e, scale);
     }
     return found;
   }
