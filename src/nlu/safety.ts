@@ -280,7 +280,7 @@ export const CLASSIFIER_ASK = 0.5;
  * (a short "i want to work" shares the "i want" of the examples and little else).
  */
 const CLASSIFIER_LEAN_ASK: Partial<Record<SafetyKind, number>> = { self_harm: 0.2 };
-const LEAN_MARGIN = 0.15;
+const LEAN_MARGIN = 0.05;
 const LEAN_WORDS = 5;
 /** A danger word in a word that this many ordinary phrases use counts for nothing. */
 const COMMON_WORD = 6;
