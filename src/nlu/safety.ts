@@ -756,7 +756,8 @@ export class SafetyScreen {
     // A word of the lexicon itself is not a typo of another ("turning" the pages is not "burning").
     const ownWord = this.cueWords.has(word) || this.fuzzy.get(word)?.has(word) === true;
     if (!ownWord && [...word].length >= FUZZY_MIN - 1 && FUZZY_SCRIPT.test(word)) {
-      for (const d of [word, ...deletions(word)]) for (const w of this.fuzzy.get(d) ?? []) out.add(w);
+      // Two words that share a deletion may be two edits apart ("starke" and "stroke" share "strke"): check.
+      for (const d of [word, ...deletions(word)]) for (const w of this.fuzzy.get(d) ?? []) if (withinOneEdit(word, w)) out.add(w);
     }
     return out;
   }

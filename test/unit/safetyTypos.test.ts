@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import { SafetyScreen } from '../../src/nlu/safety';
+
+/**
+ * A signal word of five letters or more forgives one typo, and only one: two words that share a
+ * deletion can be two edits apart ("starke" and "stroke" both give "strke"), and German "starke
+ * Bauchschmerzen" (strong belly ache) raised the English stroke alarm. Messages written for this test.
+ */
+describe('safety screen: one typo, not two', () => {
+  const screen = SafetyScreen.load();
+
+  it('does not read a word two edits away from a signal word as that word', () => {
+    for (const [lng, text] of [
+      ['de', 'ich habe seit heute früh starke bauchschmerzen'],
+      ['de', 'meine tochter hat starke zahnschmerzen, wann kann sie zum zahnarzt'],
+    ]) {
+      const a = screen.assess(text, [lng]);
+      expect(a.alarm, `${text}: ${JSON.stringify(a)}`).to.equal(undefined);
+    }
+  });
+
+  it('still forgives one typo in a signal word', () => {
+    const a = screen.assess('i think my dad is having a strok', ['en']);
+    expect(a.alarm?.kind, JSON.stringify(a)).to.equal('medical');
+  });
+});
