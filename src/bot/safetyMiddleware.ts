@@ -69,6 +69,9 @@ export class SafetyMiddleware implements Middleware {
       await checks!.set(context, undefined);
       const lng = locale ?? 'en';
       if (answer === 'yes') return this.alarm(context, { category: CATEGORY_OF[pending], kind: pending, language: lng as SafetyHit['language'], via: 'classifier' });
+      // Another borderline message in reply to the question ("i don't know, i just can't go on") is a second
+      // sign, not an answer to pass on: the emergency reply, of the kind the question was about.
+      if (answer === undefined && assessment.borderline) return this.alarm(context, { ...assessment.borderline, kind: pending, category: CATEGORY_OF[pending], language: assessment.borderline.language });
       if (answer === 'no') {
         await context.sendActivity({ type: 'message', text: screen.checkOk(lng), locale: lng, channelData: { node: `${SAFETY_CHECK_NODE}.no` } } as Partial<Activity>);
         return;

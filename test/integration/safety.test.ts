@@ -91,6 +91,17 @@ describe('safety screen in the real server', () => {
     expect(after.map(nodeOf)).to.not.include('safety');
   });
 
+  it('gives the emergency reply when the answer to the question is itself another sign of danger, not passing it on', async () => {
+    const c = conv('second-sign');
+    await joinConversation(url, c);
+    await say(url, c, '2');
+    const [question] = await say(url, c, "i can't take it");
+    expect(nodeOf(question)).to.equal('safety.check');
+    const [reply] = await say(url, c, "i can't take it");
+    expect(nodeOf(reply)).to.equal('safety');
+    expect(reply.text?.indexOf('112')).to.be.greaterThan(-1);
+  });
+
   it('asks the same question when only a danger word (danger.json) points at danger, never passing it silently', async () => {
     const c = conv('danger-word');
     await joinConversation(url, c);
