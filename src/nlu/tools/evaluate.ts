@@ -52,6 +52,11 @@ for (const set of safetySets) {
   const s = evaluateSafety(screen, set.cases, set.extra);
   out.push('', `Safety screen (${set.name}):`);
   out.push(`  recall (emergency reply at once) ${percent(s.recall)} (${s.recall.correct}/${s.recall.total}); with the "are you in danger?" question ${percent(s.caught)}; false alarms ${percent(s.falseAlarms)} (${s.falseAlarms.correct}/${s.falseAlarms.total}); asked on ordinary messages ${percent(s.asked)} (${s.asked.correct})`);
+  if (folder && devSet.length > 0) {
+    // The set's intent messages are ordinary too: false alarms on all of them, beside those on the look-alikes written to trap the screen.
+    const all = evaluateSafety(screen, set.cases, devSet.map((c) => ({ text: c.text, locale: c.locale })));
+    out.push(`  on all ordinary messages (the ${set.cases.length - s.recall.total} look-alikes and the set's ${devSet.length} intent messages): false alarms ${percent(all.falseAlarms)} (${all.falseAlarms.correct}/${all.falseAlarms.total}); asked ${percent(all.asked)} (${all.asked.correct})`);
+  }
   out.push('  by language:          recall   +asked   false alarms   asked');
   for (const [k, t] of Object.entries(s.byLanguage)) out.push(`    ${k.padEnd(18)} ${percent(t.recall).padStart(8)} ${percent(t.caught).padStart(8)} ${percent(t.falseAlarms).padStart(8)} (${t.falseAlarms.correct}/${t.falseAlarms.total}) ${String(t.asked.correct).padStart(4)}`);
   out.push('  by kind:              recall   +asked');
