@@ -73,7 +73,7 @@ export class SafetyMiddleware implements Middleware {
       // sign, not an answer to pass on: the emergency reply, of the kind the question was about.
       if (answer === undefined && assessment.borderline) return this.alarm(context, { ...assessment.borderline, kind: pending, category: CATEGORY_OF[pending], language: assessment.borderline.language });
       if (answer === 'no') {
-        await context.sendActivity({ type: 'message', text: screen.checkOk(lng), locale: lng, channelData: { node: `${SAFETY_CHECK_NODE}.no` } } as Partial<Activity>);
+        await context.sendActivity({ type: 'message', text: screen.checkOk(lng, pending), locale: lng, channelData: { node: `${SAFETY_CHECK_NODE}.no` } } as Partial<Activity>);
         return;
       }
       return next();

@@ -666,8 +666,13 @@ export class SafetyScreen {
   }
 
   /** What the bot says when the user answers the borderline question with no. */
-  checkOk(language: string): string {
-    return this.fill(this.languages[this.lng(language)].reply.checkOk);
+  /**
+   * The answer to "no, not in danger". After a message that read like thoughts of self-harm, it still
+   * names the crisis line: someone who thinks of ending their life may well not be in danger right now.
+   */
+  checkOk(language: string, kind?: SafetyKind): string {
+    const reply = this.languages[this.lng(language)].reply;
+    return kind === 'self_harm' ? `${this.fill(reply.checkOk)}\n\n${this.fill(reply.crisis)}` : this.fill(reply.checkOk);
   }
 
   /** Whether a reply to the borderline question is a yes or a no: the buttons, 1/2, or a yes/no word of any language. */

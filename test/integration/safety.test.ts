@@ -91,6 +91,18 @@ describe('safety screen in the real server', () => {
     expect(after.map(nodeOf)).to.not.include('safety');
   });
 
+  it('after "no" to the question about a message that read like thoughts of self-harm, still names the crisis line', async () => {
+    const c = conv('self-harm-no');
+    await joinConversation(url, c);
+    await say(url, c, '2');
+    const [question] = await say(url, c, 'after this weekend nobody here will have to think about me anymore');
+    expect(nodeOf(question)).to.equal('safety.check');
+    const [no] = await say(url, c, 'No');
+    expect(nodeOf(no)).to.equal('safety.check.no');
+    expect(no.text).to.contain('Livslinien');
+    expect(no.text).to.contain('70 201 201');
+  });
+
   it('gives the emergency reply when the answer to the question is itself another sign of danger, not passing it on', async () => {
     const c = conv('second-sign');
     await joinConversation(url, c);
