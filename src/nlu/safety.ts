@@ -463,7 +463,17 @@ export class SafetyScreen {
       for (const [kind, list] of Object.entries(spec.cues ?? {})) {
         if (!(SAFETY_KINDS as readonly string[]).includes(kind)) throw new Error(`${path}: cues["${kind}"] is not a kind (known: ${SAFETY_KINDS.join(', ')})`);
         if (!Array.isArray(list) || list.some((c) => typeof c !== 'string' || c.trim() === '')) throw new Error(`${path}: cues["${kind}"] must be a list of cues`);
+        const empty = list.find((c) => compileCue(c, kind as SafetyKind, lng).groups.length === 0);
+        if (empty !== undefined) throw new Error(`${path}: cues["${kind}"] ${JSON.stringify(empty)} has no letters or digits to match`);
       }
+      // A phrase of only emoji or punctuation folds to no words and would match every message.
+      const wordless = (phrase: unknown): boolean => typeof phrase !== 'string' || compile(phrase, lng).tokens.every((t) => t.kind === 'gap');
+      for (const category of SAFETY_CATEGORIES) {
+        const bad = spec.signals[category].find(wordless);
+        if (bad !== undefined) throw new Error(`${path}: signals["${category}"] ${JSON.stringify(bad)} has no letters or digits to match`);
+      }
+      const badNotAlarm = (spec.notAlarms ?? []).find(wordless);
+      if (badNotAlarm !== undefined) throw new Error(`${path}: notAlarms ${JSON.stringify(badNotAlarm)} has no letters or digits to match (it would silence every message)`);
       languages[lng] = spec;
       try {
         const commands = JSON.parse(readFileSync(localeFile(localesDir, lng, 'commands.json'), 'utf8')) as { words?: { human?: string[] }; labels?: { yes?: string; no?: string } };

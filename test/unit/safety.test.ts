@@ -188,6 +188,23 @@ describe('safety screen', () => {
     }
   });
 
+  it('stops start-up clearly on a look-alike or signal of only emoji or punctuation, which would match every message', () => {
+    for (const [field, value] of [['notAlarms', '🔥🔥'], ['signal', '!!!']] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+      try {
+        cpSync(join(ROOT, 'locales'), dir, { recursive: true });
+        const file = join(dir, 'en', 'safety.json');
+        const spec = JSON.parse(readFileSync(file, 'utf8')) as { notAlarms: string[]; signals: Record<string, string[]> };
+        if (field === 'notAlarms') spec.notAlarms.push(value);
+        else spec.signals['emergency.danger'].push(value);
+        writeFileSync(file, JSON.stringify(spec));
+        expect(() => SafetyScreen.load({ localesDir: dir }), field).to.throw(/en[\\/]safety\.json.*no letters or digits/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('stops start-up clearly when a safety fact is there but has no confirmed value', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dialogs-'));
     try {
