@@ -46,8 +46,24 @@ const FOLD_CACHE_ENTRIES = 512;
 const FOLD_CACHE_MAX_CHARS = 256;
 const foldCache = new Map<string, string>();
 
+/**
+ * Ethiopic letters that Tigrinya writers use for one sound, each syllable row to the common one with the
+ * same vowel: ሠ to ሰ, ፀ to ጸ, ኀ to ሐ ("ፀሓይ" and "ጸሓይ" are one word).
+ */
+const ETHIOPIC_ROWS: [number, number][] = [
+  [0x1220, 0x1230],
+  [0x1340, 0x1338],
+  [0x1280, 0x1210],
+];
+const ETHIOPIC_VARIANT = /[\u1220-\u1227\u1340-\u1347\u1280-\u1287]/gu;
+function ethiopicRow(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  const [from, to] = ETHIOPIC_ROWS.find(([start]) => cp >= start && cp < start + 8)!;
+  return String.fromCodePoint(to + cp - from);
+}
+
 function foldNow(text: string): string {
-  return normalise(asciiDigits(text).replace(/\u200c/g, ''))
+  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(ETHIOPIC_VARIANT, ethiopicRow))
     .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
     .replace(/(\p{L})\1{2,}/gu, '$1$1')
     .replace(/\s+/g, ' ')

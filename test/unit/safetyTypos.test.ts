@@ -24,3 +24,22 @@ describe('safety screen: one typo, not two', () => {
     expect(a.alarm?.kind, JSON.stringify(a)).to.equal('medical');
   });
 });
+
+/**
+ * Tigrinya writers use ሠ and ሰ, ፀ and ጸ, ኀ and ሐ for one sound: each pair folds to one letter with the
+ * same vowel, so a message reads the same whichever row it uses. Messages written for this test.
+ */
+describe('safety screen: Tigrinya letter variants', () => {
+  const screen = SafetyScreen.load();
+
+  it('raises the same alarm whichever of two letters for one sound a message uses', () => {
+    for (const [common, variant] of [
+      ['ሰብኣየይ ይወቕዓኒ ኣሎ', 'ሠብኣየይ ይወቕዓኒ ኣሎ'],
+      ['ሰብኣየይ ገጸይ ብኢዱ ሃሪሙኒ', 'ሠብኣየይ ገፀይ ብኢዱ ሃሪሙኒ'],
+    ]) {
+      const a = screen.assess(common, ['ti']);
+      expect(a.alarm?.kind, `${common}: ${JSON.stringify(a)}`).to.equal('violence');
+      expect(screen.assess(variant, ['ti']).alarm?.kind, variant).to.equal('violence');
+    }
+  });
+});
