@@ -207,7 +207,7 @@ describeHeldOutSet('heldout-2026-12g', {
   removed: { intents: 34, safety: 20 },
 });
 
-// Written 2026-12-04 about 18:30–18:45 UTC by two blind sessions (its README says what they did not see).
+// Written 2026-12-04 about 18:28–18:32 UTC by two blind sessions (its README says what they did not see).
 describeHeldOutSet('heldout-2026-12h', {
   intentsPerLanguage: 33,
   intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
