@@ -126,8 +126,11 @@ interface Cue {
   weak: boolean;
   /** Per group, a quick test of its first words: exact words, and the other first atoms. */
   quick: { exact: Set<string>; other: Atom[] }[];
-  /** The script of the cue's words: a message in another script cannot match it. */
-  script: string;
+  /**
+   * The scripts of the cue's words: a message in none of them cannot match it. A cue may mix scripts
+   * ("б'є|bye + мене|mene"): each alternative is tried on a message in its own script.
+   */
+  scripts: Set<string>;
   source: string;
   kind: SafetyKind;
   language: NluLanguage;
@@ -187,7 +190,8 @@ function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
     }
     return { exact, other };
   });
-  return { groups, unless, short, weak, quick, script: scriptOf(positive), source: cue, kind, language, order: 0 };
+  const scripts = new Set(groups.flatMap((g) => g.flatMap((alt) => alt.map((a) => scriptOf(a.text)))));
+  return { groups, unless, short, weak, quick, scripts, source: cue, kind, language, order: 0 };
 }
 
 /** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
@@ -418,7 +422,7 @@ export class SafetyScreen {
       this.lookAlikes.set(cue.kind, lookAlikes);
       const anchor = cue.quick.find((q) => q.other.length === 0 && q.exact.size > 0);
       if (!anchor) {
-        this.unindexedCues.set(cue.script, [...(this.unindexedCues.get(cue.script) ?? []), cue]);
+        for (const script of cue.scripts) this.unindexedCues.set(script, [...(this.unindexedCues.get(script) ?? []), cue]);
         continue;
       }
       for (const w of anchor.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
@@ -544,7 +548,7 @@ export class SafetyScreen {
     const allForms = tokens.map((t) => [t, ...withoutClitics(t), ...withoutDigraphs(t)]);
     for (const cue of this.cuesFor(forms, scripts)) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
-      if (!scripts.has(cue.script)) continue;
+      if (![...cue.scripts].some((script) => scripts.has(script))) continue;
       if (!cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))))) continue;
       const covered = this.cueMatches(cue, forms, allForms);
       if (covered === 0) continue;

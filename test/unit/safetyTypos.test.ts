@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SafetyScreen } from '../../src/nlu/safety';
 
 /**
@@ -41,6 +44,29 @@ describe('safety screen: Tigrinya letter variants', () => {
       const a = screen.assess(common, ['ti']);
       expect(a.alarm?.kind, `${common}: ${JSON.stringify(a)}`).to.equal(kind);
       expect(screen.assess(variant, ['ti']).alarm?.kind, variant).to.equal(kind);
+    }
+  });
+});
+
+/**
+ * A cue may list alternatives in two scripts (Cyrillic and the Latin transliteration people type on
+ * phones without a Cyrillic keyboard): each alternative works on a message in its script. The cue
+ * here is made up for the test, so that nothing else in the files matches its words.
+ */
+describe('safety screen: a cue with alternatives in two scripts', () => {
+  it('matches a message in either script', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+    try {
+      cpSync(join(__dirname, '..', '..', 'locales'), dir, { recursive: true });
+      const file = join(dir, 'uk', 'safety.json');
+      const spec = JSON.parse(readFileSync(file, 'utf8')) as { cues: Record<string, string[]> };
+      spec.cues.violence.push('зглупцюкав|zhlupcukav + мене|mene');
+      writeFileSync(file, JSON.stringify(spec));
+      const screen = SafetyScreen.load({ localesDir: dir });
+      expect(screen.assess('він мене зглупцюкав', ['uk']).alarm?.rule).to.contain('зглупцюкав');
+      expect(screen.assess('vin mene zhlupcukav', ['uk']).alarm?.rule).to.contain('zhlupcukav');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
