@@ -68,8 +68,14 @@ function ethiopicRow(ch: string): string {
  */
 const FARSI_MI_APART = /(?<=^|\s)(ن?می)\s+(?=\p{Script=Arabic})/gu;
 
+/**
+ * An apostrophe inside a word is part of it: Ukrainian "б'є", "бʼє", "б’є" and "бє" are one word, as are
+ * Somali "ma'aha" and "maaha", English "don't" and "dont".
+ */
+const APOSTROPHE_IN_WORD = /(?<=\p{L})['’ʼ‘`´ʹ′](?=\p{L})/gu;
+
 function foldNow(text: string): string {
-  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(FARSI_MI_APART, '$1').replace(ETHIOPIC_VARIANT, ethiopicRow))
+  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(APOSTROPHE_IN_WORD, '').replace(FARSI_MI_APART, '$1').replace(ETHIOPIC_VARIANT, ethiopicRow))
     .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
     .replace(/(\p{L})\1{2,}/gu, '$1$1')
     .replace(/\s+/g, ' ')

@@ -85,3 +85,16 @@ describe('fold: the Farsi verb prefix written apart', () => {
     expect(words(fold('زوی مې وهي'))).to.have.length(3);
   });
 });
+
+/**
+ * Ukrainian is typed with ', ’, ʼ or no apostrophe at all ("б'є", "бʼє", "бє": hits); Somali and English
+ * too ("ma'aha", "don't"). An apostrophe inside a word is part of it, so every spelling folds to one word.
+ */
+describe('fold: an apostrophe inside a word', () => {
+  it('folds every apostrophe, and none, to one word', () => {
+    for (const form of ["чоловік б'є мене", 'чоловік б’є мене', 'чоловік бʼє мене']) expect(fold(form), form).to.equal(fold('чоловік бє мене'));
+    expect(fold("tani ma'aha")).to.equal(fold('tani maaha'));
+    expect(fold("i don't understand")).to.equal(fold('i dont understand'));
+    expect(fold("'quoted' words")).to.equal('quoted words');
+  });
+});
