@@ -62,8 +62,20 @@ function ethiopicRow(ch: string): string {
   return String.fromCodePoint(to + cp - from);
 }
 
+/**
+ * The Farsi verb prefix می / نمی written apart from its verb ("می زند" for "میزند", "he hits"); only with
+ * the Persian yeh (ی), so Pashto مې ("my") stays a word of its own.
+ */
+const FARSI_MI_APART = /(?<=^|\s)(ن?می)\s+(?=\p{Script=Arabic})/gu;
+
+/**
+ * An apostrophe inside a word is part of it: Ukrainian "б'є", "бʼє", "б’є" and "бє" are one word, as are
+ * Somali "ma'aha" and "maaha", English "don't" and "dont".
+ */
+const APOSTROPHE_IN_WORD = /(?<=\p{L})['’ʼ‘`´ʹ′](?=\p{L})/gu;
+
 function foldNow(text: string): string {
-  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(ETHIOPIC_VARIANT, ethiopicRow))
+  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(APOSTROPHE_IN_WORD, '').replace(FARSI_MI_APART, '$1').replace(ETHIOPIC_VARIANT, ethiopicRow))
     .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
     .replace(/(\p{L})\1{2,}/gu, '$1$1')
     .replace(/\s+/g, ' ')

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fold, words } from '../../src/nlu/fold';
 import { SafetyScreen } from '../../src/nlu/safety';
 
 /**
@@ -68,5 +69,32 @@ describe('safety screen: a cue with alternatives in two scripts', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * Farsi writes the verb prefix می / نمی joined, with a zero-width joiner, or with a space: "میزند",
+ * "می‌زند", "می زند" (he hits). All three fold to one word, so a cue written one way matches the others;
+ * Pashto مې ("my") stays apart. Messages written for this test.
+ */
+describe('fold: the Farsi verb prefix written apart', () => {
+  it('joins می and نمی to the verb, not Pashto مې', () => {
+    expect(fold('شوهرم می زند')).to.equal(fold('شوهرم میزند'));
+    expect(fold('شوهرم می‌زند')).to.equal(fold('شوهرم میزند'));
+    expect(fold('نمی خواهم زنده بمانم')).to.equal(fold('نمیخواهم زنده بمانم'));
+    expect(words(fold('زوی مې وهي'))).to.have.length(3);
+  });
+});
+
+/**
+ * Ukrainian is typed with ', ’, ʼ or no apostrophe at all ("б'є", "бʼє", "бє": hits); Somali and English
+ * too ("ma'aha", "don't"). An apostrophe inside a word is part of it, so every spelling folds to one word.
+ */
+describe('fold: an apostrophe inside a word', () => {
+  it('folds every apostrophe, and none, to one word', () => {
+    for (const form of ["чоловік б'є мене", 'чоловік б’є мене', 'чоловік бʼє мене']) expect(fold(form), form).to.equal(fold('чоловік бє мене'));
+    expect(fold("tani ma'aha")).to.equal(fold('tani maaha'));
+    expect(fold("i don't understand")).to.equal(fold('i dont understand'));
+    expect(fold("'quoted' words")).to.equal('quoted words');
   });
 });
