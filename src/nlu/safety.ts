@@ -295,6 +295,11 @@ const PLAINLY_ORDINARY_MARGIN = 0.2;
 const CLASSIFIER_ALARM_WORDS = 3;
 /** Distinct danger words of one kind (no word shared) that raise the emergency reply at once, unless the message is plainly ordinary (askOnDangerWords). */
 const DANGER_WORDS_ALARM = 2;
+/**
+ * Unless the classifier finds the message an ordinary one by this margin (less than PLAINLY_ORDINARY_MARGIN, which
+ * does not even ask): two medicine names in "can I take ibuprofen and paracetamol together" are a question about a dose.
+ */
+const LEANS_ORDINARY_MARGIN = 0.15;
 /** The weight (words) of one danger phrase that raises the reply at once when the classifier names its kind first (askOnDangerWords). */
 const DANGER_PHRASE_ALARM = 2;
 /** By how much the classifier must find that phrase's kind likelier than an ordinary message. */
@@ -621,7 +626,7 @@ export class SafetyScreen {
     const lookAlikes = this.lookAlikes.get(kind) ?? [];
     const lookAlike = openTokens.some((t) => t !== '' && lookAlikes.some((a) => atomMatches(a, t)));
     const same = scores.find((r) => r.label === kind)?.score ?? 0;
-    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike) return { alarm: hit };
+    if (strongest.entries >= DANGER_WORDS_ALARM && !lookAlike && !(ordinary >= PLAINLY_ORDINARY && ordinary - emergency >= LEANS_ORDINARY_MARGIN)) return { alarm: hit };
     // A count of pills with an overdose word ("took 40 sleeping pills") is the overdose itself, when the
     // classifier's likeliest emergency is an overdose and no less likely than an ordinary message.
     if (kind === 'overdose' && same === emergency && same >= ordinary && !lookAlike && hasCount(openTokens)) return { alarm: hit };

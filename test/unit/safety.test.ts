@@ -160,7 +160,10 @@ describe('safety screen', () => {
   });
 
   it('asks rather than misses when the classifier is unsure', () => {
-    const a = screen.assess("i can't take it", ['en']);
+    // "i can't take it" was the example here, asked about only because its apostrophe split "can't" from the danger
+    // phrase "cant take it"; an apostrophe now joins its word, so it reads as "i cant take it" always has: the reply.
+    expect(screen.assess("i can't take it", ['en'])).to.deep.equal(screen.assess('i cant take it', ['en']));
+    const a = screen.assess('everything is too much for me', ['en']);
     expect(a.alarm).to.equal(undefined);
     expect(a.borderline?.kind).to.equal('self_harm');
     expect(screen.check('en').choices).to.deep.equal(['Yes', 'No']);

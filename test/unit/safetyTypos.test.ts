@@ -98,3 +98,18 @@ describe('fold: an apostrophe inside a word', () => {
     expect(fold("'quoted' words")).to.equal('quoted words');
   });
 });
+
+/**
+ * Two medicine names are danger words of an overdose, and two danger words of one kind raise the reply at once;
+ * not when the classifier finds the message an ordinary one by a clear margin: a question about a dose.
+ * Messages written for this test.
+ */
+describe('safety screen: a question about two medicines', () => {
+  const screen = SafetyScreen.load();
+
+  it('raises no reply at once on a dose question, and still does on taking them all', () => {
+    expect(screen.assess('is it ok to take ibuprofen and paracetamol on the same day', ['en']).alarm).to.equal(undefined);
+    expect(screen.assess('kann man paracetamol und ibuprofen am selben tag nehmen', ['de']).alarm).to.equal(undefined);
+    expect(screen.assess('he took all the paracetamol and ibuprofen in the house', ['en']).alarm?.kind).to.equal('overdose');
+  });
+});
