@@ -272,6 +272,30 @@ const SHORT_MESSAGE = 3;
 /** Cue words this long forgive one typo (shorter ones too often make another word: "slet" for "slaet"). */
 const CUE_FUZZY_MIN = 7;
 const EMPTY: Set<string> = new Set();
+/** How many first or last letters of a cue word index it (cuePrefixIndex). */
+const KEY_LETTERS = 3;
+const firstLetters = (chars: string[]): string => `^${chars.slice(0, KEY_LETTERS).join('')}`;
+const lastLetters = (chars: string[]): string => `${chars.slice(-KEY_LETTERS).join('')}$`;
+
+/**
+ * The keys under which a message word can match a cue's first atom, or undefined when it cannot be keyed: a
+ * prefix by its first letters, a suffix by its last ones, a long word that forgives one typo by both (one edit
+ * leaves the first three or the last three letters of a word of seven or more as they were).
+ */
+function keysOf(atom: Atom): string[] | undefined {
+  const chars = [...(atom.ethiopic?.stem ?? atom.text)];
+  if (chars.length < KEY_LETTERS) return undefined;
+  if (atom.mode === 'prefix') return [firstLetters(chars)];
+  if (atom.mode === 'suffix') return [lastLetters(chars)];
+  if (atom.mode === 'exact') return [firstLetters(chars), lastLetters(chars)];
+  return undefined;
+}
+
+/** The keys of a message word: its first and its last letters. */
+function keysOfWord(word: string): string[] {
+  const chars = [...word];
+  return [firstLetters(chars), lastLetters(chars)];
+}
 
 /** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
 export const CLASSIFIER_ALARM = 0.85;
@@ -360,6 +384,8 @@ export class SafetyScreen {
   private readonly classifier: NgramClassifier;
   /** Cues by the words of one of their groups that has only plain words: a message without one of them cannot match. */
   private readonly cueIndex = new Map<string, Cue[]>();
+  /** Cues by the first PREFIX_KEY letters of the prefixes of one of their groups (the rest of that group plain words, in cueIndex). */
+  private readonly cuePrefixIndex = new Map<string, Cue[]>();
   /** The other cues, by script. */
   private readonly unindexedCues = new Map<string, Cue[]>();
   private readonly notAlarmByFirstWord = new Map<string, Pattern[]>();
@@ -426,11 +452,19 @@ export class SafetyScreen {
       for (const alt of cue.unless) if (alt.length === 1 && !lookAlikes.some((a) => a.text === alt[0].text && a.mode === alt[0].mode)) lookAlikes.push(alt[0]);
       this.lookAlikes.set(cue.kind, lookAlikes);
       const anchor = cue.quick.find((q) => q.other.length === 0 && q.exact.size > 0);
-      if (!anchor) {
-        for (const script of cue.scripts) this.unindexedCues.set(script, [...(this.unindexedCues.get(script) ?? []), cue]);
+      if (anchor) {
+        for (const w of anchor.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
         continue;
       }
-      for (const w of anchor.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
+      // Else a group whose alternatives all begin with a plain word or a prefix of PREFIX_KEY letters or more
+      // ("hit*|beat* + me"): a message word can match it only if it is that word or begins with those letters.
+      const byKeys = cue.quick.find((q) => q.other.every((a) => keysOf(a) !== undefined));
+      if (byKeys) {
+        for (const w of byKeys.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
+        for (const key of new Set(byKeys.other.flatMap((a) => keysOf(a)!))) this.cuePrefixIndex.set(key, [...(this.cuePrefixIndex.get(key) ?? []), cue]);
+        continue;
+      }
+      for (const script of cue.scripts) this.unindexedCues.set(script, [...(this.unindexedCues.get(script) ?? []), cue]);
     }
     for (const p of this.notAlarms) {
       const first = p.tokens[0];
@@ -758,7 +792,10 @@ export class SafetyScreen {
   /** The cues worth trying: those indexed under a word of the message, and the others of its scripts, in file order. */
   private cuesFor(forms: string[][], scripts: Set<string>): Cue[] {
     const out = new Set<Cue>();
-    for (const f of forms) for (const w of f) for (const c of this.cueIndex.get(w) ?? []) out.add(c);
+    for (const f of forms) for (const w of f) {
+      for (const c of this.cueIndex.get(w) ?? []) out.add(c);
+      for (const key of keysOfWord(w)) for (const c of this.cuePrefixIndex.get(key) ?? []) out.add(c);
+    }
     for (const script of scripts) for (const c of this.unindexedCues.get(script) ?? []) out.add(c);
     return [...out].sort((a, b) => a.order - b.order);
   }

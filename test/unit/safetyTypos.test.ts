@@ -113,3 +113,27 @@ describe('safety screen: a question about two medicines', () => {
     expect(screen.assess('he took all the paracetamol and ibuprofen in the house', ['en']).alarm?.kind).to.equal('overdose');
   });
 });
+
+/**
+ * Cues are looked up by their words' first or last letters, so a message tries only the cues it could match;
+ * a long word that forgives one typo is found with the typo at either end. Cue words made up for the test.
+ */
+describe('safety screen: finding the cues a message could match', () => {
+  it('finds a cue by its prefix, its suffix, and a long word with a typo at the start or the end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+    try {
+      cpSync(join(__dirname, '..', '..', 'locales'), dir, { recursive: true });
+      const file = join(dir, 'en', 'safety.json');
+      const spec = JSON.parse(readFileSync(file, 'utf8')) as { cues: Record<string, string[]> };
+      spec.cues.violence.push('zzkrumbelt|qqvolt*|*xxwrang + mummers');
+      writeFileSync(file, JSON.stringify(spec));
+      const screen = SafetyScreen.load({ localesDir: dir });
+      for (const text of ['he zzkrumbelt mummers', 'he zzkrumbelx mummers', 'he xzkrumbelt mummers', 'he qqvolting mummers', 'he ooxxwrang mummers']) {
+        expect(screen.assess(text, ['en']).alarm?.rule, text).to.contain('zzkrumbelt');
+      }
+      expect(screen.assess('he zzkrumxxxx mummers', ['en']).alarm).to.equal(undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
