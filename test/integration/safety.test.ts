@@ -78,13 +78,13 @@ describe('safety screen in the real server', () => {
     const c = conv('borderline');
     await joinConversation(url, c);
     await say(url, c, '2');
-    const [question] = await say(url, c, "i can't take it");
+    const [question] = await say(url, c, 'everything is too much for me');
     expect(nodeOf(question)).to.equal('safety.check');
     expect(buttons(question)).to.deep.equal(['Yes', 'No']);
     const [yes] = await say(url, c, 'Yes');
     expect(nodeOf(yes)).to.equal('safety');
     expect(yes.text).to.contain('70 201 201');
-    await say(url, c, "i can't take it");
+    await say(url, c, 'everything is too much for me');
     const [no] = await say(url, c, 'No');
     expect(nodeOf(no)).to.equal('safety.check.no');
     const after = await say(url, c, 'menu');
@@ -107,9 +107,9 @@ describe('safety screen in the real server', () => {
     const c = conv('second-sign');
     await joinConversation(url, c);
     await say(url, c, '2');
-    const [question] = await say(url, c, "i can't take it");
+    const [question] = await say(url, c, 'everything is too much for me');
     expect(nodeOf(question)).to.equal('safety.check');
-    const [reply] = await say(url, c, "i can't take it");
+    const [reply] = await say(url, c, 'everything is too much for me');
     expect(nodeOf(reply)).to.equal('safety');
     expect(reply.text?.indexOf('112')).to.be.greaterThan(-1);
   });
