@@ -272,7 +272,7 @@ const SHORT_MESSAGE = 3;
 /** Cue words this long forgive one typo (shorter ones too often make another word: "slet" for "slaet"). */
 const CUE_FUZZY_MIN = 7;
 const EMPTY: Set<string> = new Set();
-/** How many first or last letters of a cue word index it (cuePrefixIndex). */
+/** How many first or last letters of a cue word index it (cueKeyIndex). */
 const KEY_LETTERS = 3;
 const firstLetters = (chars: string[]): string => `^${chars.slice(0, KEY_LETTERS).join('')}`;
 const lastLetters = (chars: string[]): string => `${chars.slice(-KEY_LETTERS).join('')}$`;
@@ -384,8 +384,11 @@ export class SafetyScreen {
   private readonly classifier: NgramClassifier;
   /** Cues by the words of one of their groups that has only plain words: a message without one of them cannot match. */
   private readonly cueIndex = new Map<string, Cue[]>();
-  /** Cues by the first PREFIX_KEY letters of the prefixes of one of their groups (the rest of that group plain words, in cueIndex). */
-  private readonly cuePrefixIndex = new Map<string, Cue[]>();
+  /**
+   * Cues by the keys (keysOf) of one of their groups whose alternatives all begin with a plain word (in cueIndex),
+   * a prefix, a suffix or a long typo-forgiving word of KEY_LETTERS letters or more.
+   */
+  private readonly cueKeyIndex = new Map<string, Cue[]>();
   /** The other cues, by script. */
   private readonly unindexedCues = new Map<string, Cue[]>();
   private readonly notAlarmByFirstWord = new Map<string, Pattern[]>();
@@ -456,12 +459,12 @@ export class SafetyScreen {
         for (const w of anchor.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
         continue;
       }
-      // Else a group whose alternatives all begin with a plain word or a prefix of PREFIX_KEY letters or more
-      // ("hit*|beat* + me"): a message word can match it only if it is that word or begins with those letters.
+      // Else a group whose alternatives all begin with a plain word or a keyed atom ("hit*|beat* + me"): a message
+      // word can match it only if it is that word or shares a key with the atom (its first or last letters).
       const byKeys = cue.quick.find((q) => q.other.every((a) => keysOf(a) !== undefined));
       if (byKeys) {
         for (const w of byKeys.exact) this.cueIndex.set(w, [...(this.cueIndex.get(w) ?? []), cue]);
-        for (const key of new Set(byKeys.other.flatMap((a) => keysOf(a)!))) this.cuePrefixIndex.set(key, [...(this.cuePrefixIndex.get(key) ?? []), cue]);
+        for (const key of new Set(byKeys.other.flatMap((a) => keysOf(a)!))) this.cueKeyIndex.set(key, [...(this.cueKeyIndex.get(key) ?? []), cue]);
         continue;
       }
       for (const script of cue.scripts) this.unindexedCues.set(script, [...(this.unindexedCues.get(script) ?? []), cue]);
@@ -789,12 +792,12 @@ export class SafetyScreen {
     return pick(0, Infinity, -Infinity, []);
   }
 
-  /** The cues worth trying: those indexed under a word of the message, and the others of its scripts, in file order. */
+  /** The cues worth trying: those indexed under a word of the message or one of its keys, and the others of its scripts, in file order. */
   private cuesFor(forms: string[][], scripts: Set<string>): Cue[] {
     const out = new Set<Cue>();
     for (const f of forms) for (const w of f) {
       for (const c of this.cueIndex.get(w) ?? []) out.add(c);
-      for (const key of keysOfWord(w)) for (const c of this.cuePrefixIndex.get(key) ?? []) out.add(c);
+      for (const key of keysOfWord(w)) for (const c of this.cueKeyIndex.get(key) ?? []) out.add(c);
     }
     for (const script of scripts) for (const c of this.unindexedCues.get(script) ?? []) out.add(c);
     return [...out].sort((a, b) => a.order - b.order);

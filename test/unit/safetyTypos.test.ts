@@ -49,6 +49,21 @@ describe('safety screen: Tigrinya letter variants', () => {
   });
 });
 
+/** A screen built from a copy of the project's locales with one cue added (words made up so nothing else matches them). */
+function withCue<T>(lng: string, cue: string, use: (screen: SafetyScreen) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+  try {
+    cpSync(join(__dirname, '..', '..', 'locales'), dir, { recursive: true });
+    const file = join(dir, lng, 'safety.json');
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as { cues: Record<string, string[]> };
+    spec.cues.violence.push(cue);
+    writeFileSync(file, JSON.stringify(spec));
+    return use(SafetyScreen.load({ localesDir: dir }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A cue may list alternatives in two scripts (Cyrillic and the Latin transliteration people type on
  * phones without a Cyrillic keyboard): each alternative works on a message in its script. The cue
@@ -56,19 +71,10 @@ describe('safety screen: Tigrinya letter variants', () => {
  */
 describe('safety screen: a cue with alternatives in two scripts', () => {
   it('matches a message in either script', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
-    try {
-      cpSync(join(__dirname, '..', '..', 'locales'), dir, { recursive: true });
-      const file = join(dir, 'uk', 'safety.json');
-      const spec = JSON.parse(readFileSync(file, 'utf8')) as { cues: Record<string, string[]> };
-      spec.cues.violence.push('зглупцюкав|zhlupcukav + мене|mene');
-      writeFileSync(file, JSON.stringify(spec));
-      const screen = SafetyScreen.load({ localesDir: dir });
+    withCue('uk', 'зглупцюкав|zhlupcukav + мене|mene', (screen) => {
       expect(screen.assess('він мене зглупцюкав', ['uk']).alarm?.rule).to.contain('зглупцюкав');
       expect(screen.assess('vin mene zhlupcukav', ['uk']).alarm?.rule).to.contain('zhlupcukav');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -120,20 +126,11 @@ describe('safety screen: a question about two medicines', () => {
  */
 describe('safety screen: finding the cues a message could match', () => {
   it('finds a cue by its prefix, its suffix, and a long word with a typo at the start or the end', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
-    try {
-      cpSync(join(__dirname, '..', '..', 'locales'), dir, { recursive: true });
-      const file = join(dir, 'en', 'safety.json');
-      const spec = JSON.parse(readFileSync(file, 'utf8')) as { cues: Record<string, string[]> };
-      spec.cues.violence.push('zzkrumbelt|qqvolt*|*xxwrang + mummers');
-      writeFileSync(file, JSON.stringify(spec));
-      const screen = SafetyScreen.load({ localesDir: dir });
+    withCue('en', 'zzkrumbelt|qqvolt*|*xxwrang + mummers', (screen) => {
       for (const text of ['he zzkrumbelt mummers', 'he zzkrumbelx mummers', 'he xzkrumbelt mummers', 'he qqvolting mummers', 'he ooxxwrang mummers']) {
         expect(screen.assess(text, ['en']).alarm?.rule, text).to.contain('zzkrumbelt');
       }
       expect(screen.assess('he zzkrumxxxx mummers', ['en']).alarm).to.equal(undefined);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
