@@ -217,6 +217,16 @@ describeHeldOutSet('heldout-2026-12h', {
   removed: { intents: 37, safety: 4 },
 });
 
+// Written 2026-12-06 about 22:30–22:42 UTC by two blind sessions (its README says what they did not see).
+describeHeldOutSet('heldout-2026-12i', {
+  intentsPerLanguage: 33,
+  intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
+  atLeast: {},
+  kinds: { violence: 6, fire: 3, gas: 3, threat: 4, medical: 5, overdose: 4, self_harm: 5 },
+  trapsPerLanguage: 12,
+  removed: { intents: 48, safety: 15 },
+});
+
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
   it('gives the folder, nothing without the option, and a clear error for a missing folder', () => {
     expect(setOption(['--set', SET])).to.equal(SET);
