@@ -49,4 +49,11 @@ describe('intent recognition, branch intD', () => {
     // A last clause needs the high score: "who do we call" after a health problem is about health.
     expect(intent('my son has had a bad earache since sunday, who do we call', 'en')).to.equal('topic.health');
   });
+
+  it('a request for a person that closes a complaint is the request, even when the complaint reads almost as well there', () => {
+    // The last sentence asks for the caseworker; its complaint words keep topic.complaints close behind.
+    expect(intent('Jeg har klaget to gange over afgørelsen og intet hørt. Vær sød at stille mig om til min sagsbehandler', 'da')).to.equal('cmd.human');
+    // A complaint with no request for a person stays a complaint.
+    expect(intent('Jeg har klaget to gange over afgørelsen og intet hørt. Jeg vil klage igen', 'da')).to.equal('topic.complaints');
+  });
 });
