@@ -60,7 +60,7 @@ export interface SafetyLanguage {
   /**
    * Phrases that signal immediate danger, by category. Words are compared after folding (case,
    * diacritics, letter variants); a word ending in `*` matches any word it begins; `_` stands for
-   * up to three words in between; a word of five letters or more in Latin or Cyrillic script also matches with one typo.
+   * up to three words in between; a word of five letters or more in Latin or Cyrillic script also matches with one typo that keeps its first letter.
    */
   signals: Record<SafetyCategory, string[]>;
   /**
@@ -214,7 +214,8 @@ function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   const x = [...a];
   const y = [...b];
-  if (Math.abs(x.length - y.length) > 1) return false;
+  // A typo keeps the first letter: "talked" is no typo of "stalked".
+  if (Math.abs(x.length - y.length) > 1 || x[0] !== y[0]) return false;
   let i = 0;
   while (i < x.length && i < y.length && x[i] === y[i]) i++;
   let j = 0;
