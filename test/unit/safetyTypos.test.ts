@@ -136,3 +136,23 @@ describe('safety screen: finding the cues a message could match', () => {
     });
   });
 });
+
+/** Ordinary messages that raised the 112 reply on 2026-12-06 (written for this test, not taken from a dev set). */
+describe('safety screen: look-alikes of a smoke alarm, barbecue smoke and a typo that was another word', () => {
+  const plain = SafetyScreen.load();
+  it('asks at most, and raises no reply at once, on a smoke alarm battery, barbecue smoke or "talked about violence"', () => {
+    for (const [text, lng] of [
+      ['where can i buy a new battery for my smoke alarm', 'en'],
+      ['сусіди смажать барбекю, дим іде до нас на балкон', 'uk'],
+      ['the teacher talked with us about violence in films', 'en'],
+      ['у соседей барбекю, дым идёт к нам на балкон', 'ru'],
+    ]) {
+      expect(plain.assess(text, [lng]).alarm, text).to.equal(undefined);
+    }
+  });
+  it('still raises it on a smoke alarm that goes off with smoke, and on smoke in the flat', () => {
+    expect(plain.assess('the smoke alarm is going off and the hall is full of smoke', ['en']).alarm?.kind).to.equal('fire');
+    expect(plain.assess('дим у квартирі, допоможіть', ['uk']).alarm?.kind).to.equal('fire');
+    expect(plain.assess('дым идёт из подвала, весь подъезд в дыму', ['ru']).alarm?.kind).to.equal('fire');
+  });
+});
