@@ -187,45 +187,20 @@ describeHeldOutSet('heldout-2026-12e', {
   removed: { intents: 44, safety: 23 },
 });
 
-// Written 2026-12-03 11:16–11:20 UTC by two blind sessions (its README says what they did not see).
-describeHeldOutSet('heldout-2026-12f', {
-  intentsPerLanguage: 31,
+/** The shape the brief of sets 2026-12f to 12i asked for (12h and 12i: 33 intent messages per language, the brief's list adds up to that). */
+const BRIEF_12F = {
   intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
   atLeast: {},
   kinds: { violence: 6, fire: 3, gas: 3, threat: 4, medical: 5, overdose: 4, self_harm: 5 },
   trapsPerLanguage: 12,
-  removed: { intents: 27, safety: 3 },
-});
+};
 
-// Written 2026-12-03 about 19:58–20:15 UTC by two blind sessions (its README says what they did not see).
-describeHeldOutSet('heldout-2026-12g', {
-  intentsPerLanguage: 31,
-  intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
-  atLeast: {},
-  kinds: { violence: 6, fire: 3, gas: 3, threat: 4, medical: 5, overdose: 4, self_harm: 5 },
-  trapsPerLanguage: 12,
-  removed: { intents: 34, safety: 20 },
-});
-
-// Written 2026-12-04 about 18:28–18:32 UTC by two blind sessions (its README says what they did not see).
-describeHeldOutSet('heldout-2026-12h', {
-  intentsPerLanguage: 33,
-  intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
-  atLeast: {},
-  kinds: { violence: 6, fire: 3, gas: 3, threat: 4, medical: 5, overdose: 4, self_harm: 5 },
-  trapsPerLanguage: 12,
-  removed: { intents: 37, safety: 4 },
-});
-
-// Written 2026-12-06 about 22:30–22:42 UTC by two blind sessions (its README says what they did not see).
-describeHeldOutSet('heldout-2026-12i', {
-  intentsPerLanguage: 33,
-  intents: [...TOPICS_AND_COMMANDS, 'cmd.stop'],
-  atLeast: {},
-  kinds: { violence: 6, fire: 3, gas: 3, threat: 4, medical: 5, overdose: 4, self_harm: 5 },
-  trapsPerLanguage: 12,
-  removed: { intents: 48, safety: 15 },
-});
+// Each written by two blind sessions (its README says what they did not see): 12f on 2026-12-03 11:16–11:20 UTC,
+// 12g on 2026-12-03 about 19:58–20:15, 12h on 2026-12-04 about 18:28–18:32, 12i on 2026-12-06 about 22:30–22:42.
+describeHeldOutSet('heldout-2026-12f', { ...BRIEF_12F, intentsPerLanguage: 31, removed: { intents: 27, safety: 3 } });
+describeHeldOutSet('heldout-2026-12g', { ...BRIEF_12F, intentsPerLanguage: 31, removed: { intents: 34, safety: 20 } });
+describeHeldOutSet('heldout-2026-12h', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 37, safety: 4 } });
+describeHeldOutSet('heldout-2026-12i', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 48, safety: 15 } });
 
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
   it('gives the folder, nothing without the option, and a clear error for a missing folder', () => {
