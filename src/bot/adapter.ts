@@ -112,7 +112,8 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
     const busy = error instanceof ConversationBusyError;
     metrics.errors.inc({ where: busy ? 'busy' : 'turn' });
     const turnLog = requestLog(log);
-    turnLog.error({ err: errorForLog(error) }, busy ? 'conversation busy, turn refused' : 'turn failed');
+    const ids = [context.activity.conversation?.id, context.activity.from?.id];
+    turnLog.error({ err: errorForLog(error, ids) }, busy ? 'conversation busy, turn refused' : 'turn failed');
     let lng = config.defaultLocale;
     try {
       // the store is down: do not wait for it a second time, apologise in the default language
@@ -124,7 +125,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       const key = busy ? 'error.busy' : 'error.generic';
       await context.sendActivity({ type: 'message', text: i18n.t(key, { lng }), locale: lng, channelData: { node: key } });
     } catch (sendError) {
-      turnLog.error({ err: errorForLog(sendError) }, 'could not tell the user about the failed turn');
+      turnLog.error({ err: errorForLog(sendError, ids) }, 'could not tell the user about the failed turn');
     }
   };
   return adapter;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { clientAddress, isLoopbackUrl, rateSubject } from '../../src/server/clientAddress';
 import { activityFieldProblem } from '../../src/server/activityShape';
 import { failureOf } from '../../src/server/guard';
-import { errorForLog, redactIds } from '../../src/log';
+import { errorForLog, hashForLog, redactIds } from '../../src/log';
 
 const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
 
@@ -58,5 +58,21 @@ describe('failures and logs', () => {
     expect(logged.stack).to.not.contain(id);
     expect(redactIds(id)).to.equal(redactIds(id));
     expect(redactIds('a short word and ConnectionRefused')).to.equal('a short word and ConnectionRefused');
+  });
+
+  it('replaces a Direct Line id without any digit too (one in about 60 has none)', () => {
+    for (const id of ['HBhxxKcUZwStlcfDgkANFVyU', 'qWeRtYuIoPaSdFgH']) {
+      expect(redactIds(`failed in directline/conversations/${id}`)).to.not.contain(id);
+    }
+    for (const word of ['processTicksAndRejections', 'MaxRetriesPerRequestError', 'ECONNREFUSED', 'conversationReference']) {
+      expect(redactIds(`at ${word}`)).to.equal(`at ${word}`);
+    }
+  });
+
+  it('always replaces the ids of the turn at hand, whatever they look like', () => {
+    const id = 'conversationsfooxbar';
+    const logged = errorForLog(new Error(`lost ${id}`), [id, undefined]);
+    expect(logged.message).to.not.contain(id);
+    expect(logged.message).to.contain(hashForLog(id));
   });
 });

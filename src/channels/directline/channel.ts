@@ -236,7 +236,7 @@ export class DirectLineChannel {
       this.deps.metrics.turns.inc({ channel: CHANNEL_ID, type: activity.type });
     } catch (err) {
       this.deps.metrics.errors.inc({ where: 'directline' });
-      turnLog().error({ err: errorForLog(err) }, 'direct line turn failed');
+      turnLog().error({ err: errorForLog(err, [conversationId, activity.from?.id]) }, 'direct line turn failed');
       throw new DirectLineError(502, 'BotError', 'The bot could not process the activity.');
     } finally {
       this.deps.turns.inFlight -= 1;
