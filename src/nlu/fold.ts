@@ -48,14 +48,15 @@ const foldCache = new Map<string, string>();
 
 /**
  * Ethiopic letters that Tigrinya writers use for one sound, each syllable row to the common one with the
- * same vowel: ሠ to ሰ, ፀ to ጸ, ኀ to ሐ ("ፀሓይ" and "ጸሓይ" are one word).
+ * same vowel: ሠ to ሰ, ፀ to ጸ, ኀ and ሀ to ሐ ("ፀሓይ" and "ጸሓይ" are one word; "ሃዊ" typed for "ሓዊ").
  */
 const ETHIOPIC_ROWS: [number, number][] = [
   [0x1220, 0x1230],
   [0x1340, 0x1338],
   [0x1280, 0x1210],
+  [0x1200, 0x1210],
 ];
-const ETHIOPIC_VARIANT = /[\u1220-\u1227\u1340-\u1347\u1280-\u1287]/gu;
+const ETHIOPIC_VARIANT = /[\u1200-\u1207\u1220-\u1227\u1340-\u1347\u1280-\u1287]/gu;
 function ethiopicRow(ch: string): string {
   const cp = ch.codePointAt(0)!;
   const [from, to] = ETHIOPIC_ROWS.find(([start]) => cp >= start && cp < start + 8)!;
@@ -80,6 +81,14 @@ function foldNow(text: string): string {
     .replace(/(\p{L})\1{2,}/gu, '$1$1')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * A fixed list of words as the folded words of a message will spell them: a word list in code is
+ * written as people write ("کلن", "میلی"), and compared after folding ("كلن", "ميلي").
+ */
+export function foldedWords(list: readonly string[]): ReadonlySet<string> {
+  return new Set(list.map((w) => fold(w)));
 }
 
 /** Words of folded text. */
