@@ -163,7 +163,7 @@ export class EmbeddedRecognizer implements Recognizer {
   private age(ws: string[]): number | undefined {
     const valueOf = (w: string | undefined): number | undefined => (w === undefined ? undefined : /^\d{1,2}$/.test(w) ? Number(w) : this.numberWords.get(w));
     for (let i = 0; i < ws.length; i++) {
-      if (!YEARS.test(ws[i]) || DURATION_AFTER.has(ws[i + 1] ?? '')) continue;
+      if (!YEARS.has(ws[i]) || DURATION_AFTER.has(ws[i + 1] ?? '')) continue;
       for (const j of [i - 1, i + 1, i - 2]) {
         const v = valueOf(ws[j]);
         // "for 2 years", "i 2 år", "seit 2 Jahren" is how long, not how old.

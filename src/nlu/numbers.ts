@@ -1,9 +1,11 @@
-import { fold, words } from './fold';
+import { fold, foldedWords, words } from './fold';
 import type { PhraseBank } from './phrases';
 
 const MAX_WORDS_FOR_A_WORD_NUMBER = 8;
-/** Words for "year(s) old" in the ten languages (folded): a number word next to them is an age. */
-export const YEARS = /^(ar|aar|year|years|yrs|old|jahr|jahre|jahren|alt|лет|год|года|рок|роки|років|рік|سنه|سنين|سنوات|عمر|عمرها|عمره|سال|ساله|سالشه|کال|کلن|کلنی|ዓመት|ዓመታ|ዓመቱ|ዓመታ|sano|sanadood|jir|jirsaa)$/u;
+/** Words for "year(s) old" in the ten languages, as people write them (compared folded): a number word next to them is an age. */
+export const YEARS = foldedWords([
+  'ar', 'aar', 'year', 'years', 'yrs', 'old', 'jahr', 'jahre', 'jahren', 'alt', 'лет', 'год', 'года', 'рок', 'роки', 'років', 'рік', 'سنه', 'سنين', 'سنوات', 'عمر', 'عمرها', 'عمره', 'سال', 'ساله', 'سالشه', 'کال', 'کلن', 'کلنی', 'ዓመት', 'ዓመታ', 'ዓመቱ', 'sano', 'sanadood', 'jir', 'jirsaa', 'کلنه', 'کلنۍ', 'کالونه',
+]);
 
 /**
  * Finds a numeric answer: "2", "٢", "۲", "nr. 2", "number two", "zwei". A message that is only a
@@ -38,7 +40,12 @@ export class NumberReader {
     if (rest.length === 1 && digits.length === 1 && rest[0] === digits[0]) return { value: Number(digits[0]), alone: true };
     if (digits.length === 1) return { value: Number(digits[0]), alone: false };
     // "she is two years old": one number word in a short message that speaks of years.
-    if (digits.length === 0 && rest.length <= MAX_WORDS_FOR_A_WORD_NUMBER && rest.some((t) => YEARS.test(t))) {
+    if (digits.length === 0 && rest.length <= MAX_WORDS_FOR_A_WORD_NUMBER && rest.some((t) => YEARS.has(t))) {
+      // The number word just before the word for years wins, then the one just after ("two years",
+      // "عمره ثمانية"): in Pashto "دوه کلنه ده" the ده is "is", though Farsi ده is 10.
+      const years = rest.findIndex((t) => YEARS.has(t));
+      const beside = [rest[years - 1], rest[years + 1]].find((t) => t !== undefined && this.wordValues.has(t));
+      if (beside !== undefined) return { value: this.wordValues.get(beside)!, alone: false };
       const values = rest.filter((t) => this.wordValues.has(t)).map((t) => this.wordValues.get(t)!);
       if (values.length === 1) return { value: values[0], alone: false };
     }

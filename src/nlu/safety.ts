@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
-import { fold, words } from './fold';
+import { fold, foldedWords, words } from './fold';
 import { YEARS } from './numbers';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { DangerWords } from './dangerWords';
@@ -334,12 +334,14 @@ const DANGER_WORD_MARGIN = 0.1;
 /** A count of pills ("took 40 sleeping pills"): digits from this number up, not a dose, a time or an age. */
 const OVERDOSE_COUNT = 10;
 /** Words after a number that make it a dose, an amount or an age rather than a count of pills. */
-const NOT_A_COUNT = /^(mg|mgr|ml|g|gr|mcg|ug|kg|l|cl|dl|kr|dkk|kroner|eur|euro|мг|мл|г|гр|кг|л|крон|ملغ|مغ|ملغم|ملجم|مل|غرام|جرام|میلی|میلیگرم|گرم|ملي|ګرامه|ግራም|ሚሊ)$/u;
+const NOT_A_COUNT = foldedWords([
+  'mg', 'mgr', 'ml', 'g', 'gr', 'mcg', 'ug', 'kg', 'l', 'cl', 'dl', 'kr', 'dkk', 'kroner', 'eur', 'euro', 'мг', 'мл', 'г', 'гр', 'кг', 'л', 'крон', 'ملغ', 'مغ', 'ملغم', 'ملجم', 'مل', 'غرام', 'جرام', 'میلی', 'میلیگرم', 'گرم', 'ملي', 'ګرامه', 'ግራም', 'ሚሊ',
+]);
 
 /** Whether the words hold a count of ten or more in digits, not a dose ("400 mg"), a time ("10 30") or an age ("15 years"). */
 export function hasCount(tokens: string[]): boolean {
   const digits = (t: string | undefined): boolean => t !== undefined && /^\d+$/.test(t);
-  return tokens.some((t, i) => /^\d{2,3}$/.test(t) && Number(t) >= OVERDOSE_COUNT && !digits(tokens[i - 1]) && !digits(tokens[i + 1]) && !NOT_A_COUNT.test(tokens[i + 1] ?? '') && !YEARS.test(tokens[i + 1] ?? ''));
+  return tokens.some((t, i) => /^\d{2,3}$/.test(t) && Number(t) >= OVERDOSE_COUNT && !digits(tokens[i - 1]) && !digits(tokens[i + 1]) && !NOT_A_COUNT.has(tokens[i + 1] ?? '') && !YEARS.has(tokens[i + 1] ?? ''));
 }
 
 /**

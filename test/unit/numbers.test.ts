@@ -27,6 +27,12 @@ describe('numeric answers', () => {
     expect(numbers.read('ابني عمره ٨ سنوات')).to.deep.equal({ value: 8, alone: false });
   });
 
+  it('reads an age in words beside a word for years typed with either keyboard\'s letters (Pashto ک and ی)', () => {
+    expect(numbers.read('زما لور دوه کلنه ده')).to.deep.equal({ value: 2, alone: false });
+    expect(numbers.read('زوی مې درې کلن دی')).to.deep.equal({ value: 3, alone: false });
+    expect(numbers.read('زما لور دوه كلنه ده')).to.deep.equal({ value: 2, alone: false });
+  });
+
   it('finds no number in words that only look like one, or with two numbers', () => {
     expect(numbers.read('no')).to.equal(undefined);
     expect(numbers.read('نه')).to.equal(undefined);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { fold, words } from '../../src/nlu/fold';
 import { SafetyScreen, hasCount } from '../../src/nlu/safety';
 
 /**
@@ -25,6 +26,9 @@ describe('safety screen: overdose counts, self-harm leanings', () => {
     expect(hasCount(['400', 'mg', 'paracetamol'])).to.equal(false);
     expect(hasCount(['at', '10', '30', 'pills'])).to.equal(false);
     expect(hasCount(['my', '15', 'years', 'old'])).to.equal(false);
+    // units and years written with Persian letters, as a message's words are folded
+    expect(hasCount(words(fold('۵۰۰ میلی گرم استامینوفن')))).to.equal(false);
+    expect(hasCount(words(fold('زوی مې ۱۲ کلن دی')))).to.equal(false);
     expect(screen.assess('i take 400 mg paracetamol for my headache', ['en']).alarm).to.equal(undefined);
   });
 
