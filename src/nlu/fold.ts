@@ -68,6 +68,9 @@ function ethiopicRow(ch: string): string {
  * the Persian yeh (ی), so Pashto مې ("my") stays a word of its own.
  */
 const FARSI_MI_APART = /(?<=^|\s)(ن?می)\s+(?=\p{Script=Arabic})/gu;
+/** Letters only Pashto writes: a message with one of them is Pashto, where می is مې ("my") typed on a Persian keyboard. */
+const PASHTO_LETTER = /[ټډړښږځڅېۍګڼ]/u;
+const joinFarsiMi = (text: string): string => (PASHTO_LETTER.test(text) ? text : text.replace(FARSI_MI_APART, '$1'));
 
 /**
  * An apostrophe inside a word is part of it: Ukrainian "б'є", "бʼє", "б’є" and "бє" are one word, as are
@@ -76,7 +79,7 @@ const FARSI_MI_APART = /(?<=^|\s)(ن?می)\s+(?=\p{Script=Arabic})/gu;
 const APOSTROPHE_IN_WORD = /(?<=\p{L})['’ʼ‘`´ʹ′](?=\p{L})/gu;
 
 function foldNow(text: string): string {
-  return normalise(asciiDigits(text).replace(/\u200c/g, '').replace(APOSTROPHE_IN_WORD, '').replace(FARSI_MI_APART, '$1').replace(ETHIOPIC_VARIANT, ethiopicRow))
+  return normalise(joinFarsiMi(asciiDigits(text).replace(/\u200c/g, '').replace(APOSTROPHE_IN_WORD, '')).replace(ETHIOPIC_VARIANT, ethiopicRow))
     .replace(FOLDABLE, (ch) => LETTER_FOLDS[ch])
     .replace(/(\p{L})\1{2,}/gu, '$1$1')
     .replace(/\s+/g, ' ')

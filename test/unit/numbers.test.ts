@@ -30,6 +30,8 @@ describe('numeric answers', () => {
   it('reads an age in words beside a word for years typed with either keyboard\'s letters (Pashto ک and ی)', () => {
     expect(numbers.read('زما لور دوه کلنه ده')).to.deep.equal({ value: 2, alone: false });
     expect(numbers.read('زوی مې درې کلن دی')).to.deep.equal({ value: 3, alone: false });
+    // مې typed as می on a Persian keyboard: a Pashto letter elsewhere keeps it apart from the number after it
+    expect(numbers.read('زوی می درې کلن دی')).to.deep.equal({ value: 3, alone: false });
     expect(numbers.read('زما لور دوه كلنه ده')).to.deep.equal({ value: 2, alone: false });
   });
 

@@ -92,6 +92,11 @@ describe('fold: the Farsi verb prefix written apart', () => {
     expect(fold('نمی خواهم زنده بمانم')).to.equal(fold('نمیخواهم زنده بمانم'));
     expect(words(fold('زوی مې وهي'))).to.have.length(3);
   });
+
+  it('keeps می apart in a message with a letter only Pashto has (مې typed on a Persian keyboard)', () => {
+    expect(words(fold('پلار می ما ټکوي'))).to.have.length(4);
+    expect(words(fold('زوی می درې کلن دی'))).to.have.length(5);
+  });
 });
 
 /**
