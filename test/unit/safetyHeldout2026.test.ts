@@ -201,6 +201,8 @@ describeHeldOutSet('heldout-2026-12f', { ...BRIEF_12F, intentsPerLanguage: 31, r
 describeHeldOutSet('heldout-2026-12g', { ...BRIEF_12F, intentsPerLanguage: 31, removed: { intents: 34, safety: 20 } });
 describeHeldOutSet('heldout-2026-12h', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 37, safety: 4 } });
 describeHeldOutSet('heldout-2026-12i', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 48, safety: 15 } });
+// 12j: three blind sessions on 2026-12-07 about 02:50–03:10 UTC, asked for more varied wording than 12f–12i.
+describeHeldOutSet('heldout-2026-12j', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 37, safety: 4 } });
 
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
   it('gives the folder, nothing without the option, and a clear error for a missing folder', () => {
