@@ -302,6 +302,12 @@ function keysOfWord(word: string): string[] {
 export const CLASSIFIER_ALARM = 0.85;
 export const CLASSIFIER_ASK = 0.5;
 /**
+ * Kinds whose classifier score raises the reply at once from lower, when the kind is likeliest of all (ordinary
+ * too). Self-harm is mostly said indirectly, so its score seldom reaches CLASSIFIER_ALARM: on the blind sets
+ * 2026-12f to 12i no ordinary message and 5 indirect ones the bot only asked about scored 0.6 or more.
+ */
+const CLASSIFIER_ALARM_OF: Partial<Record<SafetyKind, number>> = { self_harm: 0.6 };
+/**
  * Kinds the classifier asks about from a lower score: the few self-harm examples rarely come close to
  * an indirect message ("i dont see myself here next week"), and asking costs a moment while a silent
  * miss can cost a life. It asks when that kind is the likeliest emergency, scores this much, and is
@@ -625,7 +631,7 @@ export class SafetyScreen {
     }
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
     const hit = this.classified(top.label as SafetyKind, top.score, text, preferred);
-    if (top.score >= CLASSIFIER_ALARM && !trapped) return { alarm: hit };
+    if (top.score >= (CLASSIFIER_ALARM_OF[top.label as SafetyKind] ?? CLASSIFIER_ALARM) && !trapped) return { alarm: hit };
     if (top.score >= CLASSIFIER_ASK && !trapped && top.score >= ordinary + 0.05) return this.orDangerAlarm({ borderline: hit }, dangerWords);
     if (!trapped && this.leans(top, ordinary, tokens.length)) return this.orDangerAlarm({ borderline: hit }, dangerWords);
     return none();

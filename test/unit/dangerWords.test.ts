@@ -18,7 +18,9 @@ describe('danger words (locales/<lng>/danger.json): the net under the safety scr
     expect(words.kindOf(fold('where is the bus'))).to.equal(undefined);
   });
 
-  it('makes the screen ask, not alarm, on one danger word when nothing else in the message raised anything', () => {
+  // These build two or three screens, each training its classifier (seconds apiece on a loaded machine).
+  it('makes the screen ask, not alarm, on one danger word when nothing else in the message raised anything', function () {
+    this.timeout(90_000);
     const plain = SafetyScreen.load();
     const text = 'my neighbour Omar is blødning from his arm';
     const withNet = new SafetyScreen(plain.languages, { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' }, { danger: new DangerWords([{ medical: ['blødning'] }]) });
@@ -36,7 +38,8 @@ describe('danger words (locales/<lng>/danger.json): the net under the safety scr
     expect(words.strongest(fold('she is bleeding'), () => true), 'a common word counts for nothing').to.equal(undefined);
   });
 
-  it('raises the reply at once for two danger words of one kind that the classifier reads as no more ordinary than an emergency', () => {
+  it('raises the reply at once for two danger words of one kind that the classifier reads as no more ordinary than an emergency', function () {
+    this.timeout(90_000);
     const plain = SafetyScreen.load();
     const facts = { emergency_112: '112', out_of_hours_doctor: '1', crisis_line: '2' };
     const text = 'my neighbour Omar is blødning, blod everywhere';
