@@ -16,11 +16,11 @@ export interface LanguageGuess {
 type Script = 'latin' | 'cyrillic' | 'arabic' | 'ethiopic';
 
 /**
- * Which languages a message in a script can be. Arabic, Farsi, Pashto, Russian and Ukrainian are
+ * Which languages a message in a script can be. Arabic, Farsi, Pashto, Russian, Ukrainian and Tigrinya are
  * also written in Latin letters (phones without the keyboard: "privet mne nuzhna rabota").
  */
 const CANDIDATES: Record<Script, NluLanguage[]> = {
-  latin: ['da', 'en', 'de', 'so', 'ar', 'fa', 'ps', 'ru', 'uk'],
+  latin: ['da', 'en', 'de', 'so', 'ar', 'fa', 'ps', 'ru', 'uk', 'ti'],
   cyrillic: ['uk', 'ru'],
   arabic: ['ar', 'fa', 'ps'],
   ethiopic: ['ti'],

@@ -29,6 +29,9 @@ const SAMPLES: [string, string][] = [
   ['ru', 'ya ishchu kvartiru dlya semi'],
   ['uk', 'meni treba znajty robotu'],
   ['ps', 'za pa tonder ke kor ghwaram'],
+  // Tigrinya in Latin letters (a phone without a Ge'ez keyboard): Latin-script candidates include ti.
+  ['ti', 'gualey nab bet timhirti kemey ilieka'],
+  ['ti', 'ane hakim kirey aykealkun'],
 ];
 
 describe('language identification', () => {
@@ -72,9 +75,9 @@ describe('language identification', () => {
     expect(sharedArabicScript.alternatives.map((a) => a.code)).to.have.members(['ar', 'fa', 'ps'].filter((c) => c !== sharedArabicScript.code));
   });
 
-  it('does not take a short Danish or English message for Latin-script Russian, Ukrainian or Pashto', () => {
+  it('does not take a short Danish or English message for Latin-script Russian, Ukrainian, Pashto or Tigrinya', () => {
     for (const text of ['hejsa', 'nyidanmark', 'menu', 'nr 2', 'startover', 'no no', 'du3 modul']) {
-      expect(['ru', 'uk', 'ps'], text).not.to.include(recognizer.languages.identify(text)?.code);
+      expect(['ru', 'uk', 'ps', 'ti'], text).not.to.include(recognizer.languages.identify(text)?.code);
     }
   });
 
