@@ -42,7 +42,8 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 45_000;
+  // Generous: on a loaded 2-core machine tsx compiles and the recogniser trains slowly (a start took over 45 s at load 7).
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     try {
@@ -53,7 +54,7 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 45 s:\n${output}`);
+      throw new Error(`server did not start within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
