@@ -99,10 +99,12 @@ export class EmbeddedRecognizer implements Recognizer {
     const language = this.languages.identify(text);
     const number = this.numbers.read(text);
     const withLanguage = (r: Recognition): Recognition => (language ? { ...r, language } : r);
-    if (number?.alone) return withLanguage({ intent: 'none', score: 1, entities: { number: number.value } });
+    // A number word of another language that is a phrase of the user's own ("ni" is Danish nine, Ukrainian no) is that phrase.
+    const ownPhrase = !/\d/.test(text) && this.ownPhrases.has(phraseKey(locale.split('-')[0].toLowerCase(), text));
+    if (number?.alone && !ownPhrase) return withLanguage({ intent: 'none', score: 1, entities: { number: number.value } });
     const ranked = this.rank(text);
     const top = this.inOwnLanguage(text, [locale, language?.code], ranked, this.preferContent(ranked));
-    const entities = number ? { entities: { number: number.value } } : {};
+    const entities = number && !ownPhrase ? { entities: { number: number.value } } : {};
     if (!top || top.label === 'none' || top.score < MIN_INTENT_SCORE) {
       const noneScore = ranked.find((r) => r.label === 'none')?.score ?? 0;
       return withLanguage({ intent: 'none', score: round(Math.max(noneScore, 1 - (top?.label === 'none' ? 0 : top?.score ?? 0))), ...entities });

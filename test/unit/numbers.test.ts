@@ -22,6 +22,14 @@ describe('numeric answers', () => {
     });
   }
 
+  it('reads a number word of another language as the user\'s own phrase when it is one: Danish nine "ni" is Ukrainian "no"', () => {
+    const recognizer = new EmbeddedRecognizer();
+    expect(recognizer.recognizeNow('ni', 'uk')).to.include({ intent: 'answer.no' });
+    expect(recognizer.recognizeNow('ni', 'uk').entities?.number).to.equal(undefined);
+    expect(recognizer.recognizeNow('ni', 'da')).to.deep.include({ intent: 'none', entities: { number: 9 } });
+    expect(recognizer.recognizeNow('2', 'uk')).to.deep.include({ intent: 'none', entities: { number: 2 } });
+  });
+
   it('finds the one number in a longer message without making it the whole answer', () => {
     expect(numbers.read('min datter er 7 år')).to.deep.equal({ value: 7, alone: false });
     expect(numbers.read('ابني عمره ٨ سنوات')).to.deep.equal({ value: 8, alone: false });
