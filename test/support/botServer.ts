@@ -8,6 +8,15 @@ import { freePort } from './freePort';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * Every spawned server still running. A suite whose before-all hook fails after one of its servers
+ * started never runs its after hook: without this, that server outlived the test run.
+ */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Environment for a test server: local mode, quiet logs, a free port. */
 export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   // Tests pin Danish and English unless they ask for more, so their expectations do not change when a language is added.
@@ -38,6 +47,8 @@ export async function spawnServer(env: Record<string, string | undefined> = {}):
     env: { ...process.env, ...testEnv({ LOG_LEVEL: 'info', ...env }), PORT: String(port) } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
