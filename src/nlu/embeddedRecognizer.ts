@@ -66,6 +66,8 @@ export class EmbeddedRecognizer implements Recognizer {
   private readonly numberWords = new Map<string, number>();
   /** Each language's example phrases (language + folded text → intent), for a tie that the user's language settles. */
   private readonly ownPhrases = new Map<string, Intent>();
+  /** Each language's own number words (language + folded word): never read as a phrase instead (Pashto "درې" is three, not Dari). */
+  private readonly ownNumberWords = new Set<string>();
 
   constructor(
     bank: PhraseBank = loadPhraseBank(),
@@ -85,7 +87,10 @@ export class EmbeddedRecognizer implements Recognizer {
     }
     for (const language of NLU_LANGUAGES) {
       for (const [value, list] of Object.entries(bank[language].numbers)) {
-        for (const w of list) if (!fold(w).includes(' ') && !this.numberWords.has(fold(w))) this.numberWords.set(fold(w), Number(value));
+        for (const w of list) {
+          this.ownNumberWords.add(phraseKey(language, w));
+          if (!fold(w).includes(' ') && !this.numberWords.has(fold(w))) this.numberWords.set(fold(w), Number(value));
+        }
       }
     }
   }
@@ -99,8 +104,10 @@ export class EmbeddedRecognizer implements Recognizer {
     const language = this.languages.identify(text);
     const number = this.numbers.read(text);
     const withLanguage = (r: Recognition): Recognition => (language ? { ...r, language } : r);
-    // A number word of another language that is a phrase of the user's own ("ni" is Danish nine, Ukrainian no) is that phrase.
-    const ownPhrase = !/\d/.test(text) && this.ownPhrases.has(phraseKey(locale.split('-')[0].toLowerCase(), text));
+    // A number word of another language that is a phrase of the user's own ("ni" is Danish nine, Ukrainian no) is that
+    // phrase; a number word of the user's own language stays a number.
+    const own = phraseKey(locale.split('-')[0].toLowerCase(), text);
+    const ownPhrase = !/\d/.test(text) && this.ownPhrases.has(own) && !this.ownNumberWords.has(own);
     if (number?.alone && !ownPhrase) return withLanguage({ intent: 'none', score: 1, entities: { number: number.value } });
     const ranked = this.rank(text);
     const top = this.inOwnLanguage(text, [locale, language?.code], ranked, this.preferContent(ranked));

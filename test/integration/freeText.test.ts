@@ -164,3 +164,23 @@ describe('understanding people as they write: free text at every step, the first
     expect(after.every((r) => r.locale === 'de')).to.equal(true);
   });
 });
+
+/** A yes/no step answered in Latin letters, in a language whose "no" is another language's number word. */
+describe('a yes/no step in Ukrainian typed in Latin letters, through the real HTTP server', () => {
+  let app: App;
+  let url: string;
+  before(async () => ({ app, url } = await startApp({ ENABLED_LOCALES: 'da,en,uk' })));
+  after(() => app.stop());
+
+  it('takes "ni" as no, not as the Danish number nine', async () => {
+    const c: Conversation = { channelId: 'webchat', conversationId: `free-uk-${Date.now()}`, userId: 'free-user-uk' };
+    const say = (text: string) => post(url, activity(c, { text }));
+    await say('привіт');
+    await say('Українська');
+    const children = await say('1');
+    expect(buttons(children.at(-1)), 'the question about children, with yes/no buttons').to.have.length(2);
+    const replies = await say('ni');
+    expect(nodes(replies)).to.deep.equal(['welcome.done']);
+    expect(replies.every((r) => r.locale === 'uk')).to.equal(true);
+  });
+});

@@ -28,6 +28,9 @@ describe('numeric answers', () => {
     expect(recognizer.recognizeNow('ni', 'uk').entities?.number).to.equal(undefined);
     expect(recognizer.recognizeNow('ni', 'da')).to.deep.include({ intent: 'none', entities: { number: 9 } });
     expect(recognizer.recognizeNow('2', 'uk')).to.deep.include({ intent: 'none', entities: { number: 2 } });
+    // A number word of the user's own language stays a number, though it folds like a phrase (Pashto three, "Dari").
+    expect(recognizer.recognizeNow('درې', 'ps')).to.deep.include({ intent: 'none', entities: { number: 3 } });
+    expect(recognizer.recognizeNow('نهه', 'ps')).to.deep.include({ intent: 'none', entities: { number: 9 } });
   });
 
   it('finds the one number in a longer message without making it the whole answer', () => {
