@@ -1,4 +1,4 @@
-import { fold, words } from './fold';
+import { fold, SENTENCE_END, words } from './fold';
 import { INTENTS, isIntent, topicOf, type Intent } from './intents';
 import { LanguageIdentifier, loadLanguageSamples } from './languageId';
 import { NLU_LANGUAGES } from './languages';
@@ -298,8 +298,6 @@ export function lastClause(text: string): string | undefined {
   return last.split(/\s+/).length >= 3 ? last : undefined;
 }
 
-/** Sentences end in . ! ? and their Arabic, Devanagari and Ethiopic forms. */
-const SENTENCE_END = /(?<=[.!?؟।።፧])\s+/u;
 const QUESTION_MIN_WORDS = 4;
 
 /**

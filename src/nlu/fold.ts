@@ -94,6 +94,9 @@ export function foldedWords(list: readonly string[]): ReadonlySet<string> {
   return new Set(list.map((w) => fold(w)));
 }
 
+/** Sentences end in . ! ? and their Arabic, Devanagari and Ethiopic forms. */
+export const SENTENCE_END = /(?<=[.!?؟।።፧])\s+/u;
+
 /** Words of folded text. */
 export function words(folded: string): string[] {
   return folded === '' ? [] : folded.split(' ');

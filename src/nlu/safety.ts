@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LOCALES_DIR } from '../i18n';
 import { loadContent } from '../paths/load';
-import { fold, foldedWords, words } from './fold';
+import { fold, foldedWords, SENTENCE_END, words } from './fold';
 import { YEARS } from './numbers';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { DangerWords } from './dangerWords';
@@ -68,7 +68,8 @@ export interface SafetyLanguage {
    * other, in any order; a group lists alternatives joined by `|`. An alternative is a word or a few
    * words in a row; `x*` matches words beginning with x, `*x` words ending in it, `*x*` words
    * containing it. A cue starting with `?` is weak evidence: it makes the bot ask "are you or someone else in danger now?" rather than raise the alarm. A cue starting with `!` counts only in a short message (three words or fewer),
-   * e.g. a bare "fire!". Words after ` - ` (alternatives joined by `|`) cancel the cue ("hit* + son - ball*").
+   * e.g. a bare "fire!". Words after ` - ` (alternatives joined by `|`) cancel the cue ("hit* + son - ball*") when
+   * they are in the same sentence as the words it found and within CUE_WINDOW words of them.
    */
   cues?: Partial<Record<SafetyKind, string[]>>;
   /** Varied example messages by kind, and `ordinary` ones, that the emergency classifier learns from. */
@@ -572,6 +573,7 @@ export class SafetyScreen {
   assess(text: string, preferred: string[] = []): SafetyAssessment {
     const tokens = words(fold(text));
     if (tokens.length === 0) return {};
+    const sentence = sentenceOfEachWord(text, tokens.length);
     const masked = tokens.map(() => false);
     const known = tokens.map((t) => this.knownWordsFor(t));
     let trapped = false;
@@ -601,7 +603,7 @@ export class SafetyScreen {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
       if (![...cue.scripts].some((script) => scripts.has(script))) continue;
       if (!cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))))) continue;
-      const covered = this.cueMatches(cue, forms, allForms);
+      const covered = this.cueMatches(cue, forms, allForms, sentence);
       if (covered === 0) continue;
       // More groups first; then, between cues of as many groups, the one that covers more words
       // ("einschlafen + nicht mehr aufwachen" over "nicht mehr + aufwachen"); then the preferred language.
@@ -764,8 +766,9 @@ export class SafetyScreen {
    * Whether every group of the cue occurs, in any order, on words not used twice, within CUE_WINDOW
    * words: the number of words the groups cover, or 0.
    */
-  private cueMatches(cue: Cue, open: string[][], all: string[][]): number {
+  private cueMatches(cue: Cue, open: string[][], all: string[][], sentence: number[]): number {
     const spans: [number, number][][] = [];
+    let cancels: [number, number][] = [];
     for (const group of [...cue.groups, cue.unless]) {
       if (group.length === 0) continue;
       // The words that cancel a cue count even inside an ordinary phrase ("hits the ball").
@@ -780,14 +783,18 @@ export class SafetyScreen {
         }
       }
       if (group === cue.unless) {
-        if (found.length > 0) return 0;
+        cancels = found;
         continue;
       }
       if (found.length === 0) return 0;
       spans.push(found);
     }
+    // A word that cancels the cue does so in the sentence of the words the cue found, not from another
+    // sentence ("The kids played football. Now he is hitting me").
+    const cancelled = (used: [number, number][], lo: number, hi: number): boolean =>
+      cancels.some((c) => c[1] > lo - CUE_WINDOW && c[0] < hi + CUE_WINDOW && used.some((u) => sentence[c[0]] <= sentence[u[1] - 1] && sentence[u[0]] <= sentence[c[1] - 1]));
     const pick = (g: number, lo: number, hi: number, used: [number, number][]): number => {
-      if (g === spans.length) return used.reduce((n, u) => n + u[1] - u[0], 0);
+      if (g === spans.length) return cancelled(used, lo, hi) ? 0 : used.reduce((n, u) => n + u[1] - u[0], 0);
       for (const s of spans[g]) {
         if (used.some((u) => s[0] < u[1] && u[0] < s[1])) continue;
         const nlo = Math.min(lo, s[0]);
@@ -865,4 +872,18 @@ export class SafetyScreen {
     }
     return out;
   }
+}
+
+/**
+ * The sentence (0, 1, …) each folded word of `text` belongs to; all 0 when the sentences' words do not add up to the
+ * message's (folding across a sentence end), so a cue's cancelling words then count anywhere, as in one sentence.
+ */
+function sentenceOfEachWord(text: string, count: number): number[] {
+  const parts = text.split(SENTENCE_END);
+  if (parts.length < 2) return new Array<number>(count).fill(0);
+  const out: number[] = [];
+  parts.forEach((part, i) => {
+    for (let n = words(fold(part)).length; n > 0; n--) out.push(i);
+  });
+  return out.length === count ? out : new Array<number>(count).fill(0);
 }
