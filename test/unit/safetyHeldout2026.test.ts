@@ -204,7 +204,7 @@ describeHeldOutSet('heldout-2026-12i', { ...BRIEF_12F, intentsPerLanguage: 33, r
 // 12j: three blind sessions on 2026-12-07 about 02:50–03:10 UTC, asked for more varied wording than 12f–12i.
 describeHeldOutSet('heldout-2026-12j', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 37, safety: 4 } });
 // 12k: three blind sessions on 2026-12-07 about 22:50–22:55 UTC, the brief of 12j.
-describeHeldOutSet('heldout-2026-12k', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 49, safety: 20 } });
+describeHeldOutSet('heldout-2026-12k', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 49, safety: 21 } });
 
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
   it('gives the folder, nothing without the option, and a clear error for a missing folder', () => {
