@@ -1,10 +1,7 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { EmbeddedRecognizer } from '../../src/nlu/embeddedRecognizer';
-import { evaluate, loadDevSet, DEV_DIR } from '../../src/nlu/evaluation';
 import { SafetyScreen } from '../../src/nlu/safety';
-import { evaluateSafety, loadSafetyFolder } from '../../src/nlu/safetyEvaluation';
+import { folderFigures, tuningFolders } from '../../src/nlu/tuningSets';
 
 /**
  * What the tuning rounds of issue #9 reached on their own development sets (`dev-*`, tuned on) and probe sets
@@ -90,7 +87,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
 
 describe('tuning and probe sets of issue #9: nothing reached is lost', function () {
   this.timeout(120_000);
-  const folders = readdirSync(DEV_DIR).filter((d) => /^(dev|dev2|probe)-/.test(d)).sort();
+  const folders = tuningFolders();
 
   it('has a line here for every dev and probe folder, and a folder for every line', () => {
     expect(folders).to.deep.equal(Object.keys(REACHED).sort());
@@ -101,16 +98,12 @@ describe('tuning and probe sets of issue #9: nothing reached is lost', function 
     const screen = SafetyScreen.load({ bank: recognizer.bank });
     const worse: string[] = [];
     for (const name of folders) {
-      const dir = join(DEV_DIR, name);
-      const intents = existsSync(join(dir, 'da.jsonl')) ? loadDevSet(dir) : [];
-      const intent = intents.length > 0 ? evaluate(recognizer, intents).overall.correct : 0;
-      const cases = existsSync(join(dir, 'safety')) ? loadSafetyFolder(join(dir, 'safety')) : [];
-      const s = evaluateSafety(screen, cases, intents.map((c) => ({ text: c.text, locale: c.locale })));
+      const f = folderFigures(recognizer, screen, name);
       const [wantIntent, wantAtOnce, wantCaught, wantFalse] = REACHED[name] ?? [0, 0, 0, 0];
-      if (intent < wantIntent) worse.push(`${name}: intent ${intent} < ${wantIntent}`);
-      if (s.recall.correct < wantAtOnce) worse.push(`${name}: reply at once ${s.recall.correct} < ${wantAtOnce}`);
-      if (s.caught.correct < wantCaught) worse.push(`${name}: reply or question ${s.caught.correct} < ${wantCaught}`);
-      if (s.falseAlarms.correct > wantFalse) worse.push(`${name}: false alarms ${s.falseAlarms.correct} > ${wantFalse}`);
+      if (f.intent.correct < wantIntent) worse.push(`${name}: intent ${f.intent.correct} < ${wantIntent}`);
+      if (f.atOnce.correct < wantAtOnce) worse.push(`${name}: reply at once ${f.atOnce.correct} < ${wantAtOnce}`);
+      if (f.caught < wantCaught) worse.push(`${name}: reply or question ${f.caught} < ${wantCaught}`);
+      if (f.falseAlarms.correct > wantFalse) worse.push(`${name}: false alarms ${f.falseAlarms.correct} > ${wantFalse}`);
     }
     expect(worse).to.deep.equal([]);
   });
