@@ -6,6 +6,7 @@ import { YEARS } from './numbers';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { DangerWords } from './dangerWords';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
+import { skeleton, skeletonOfWord } from './skeleton';
 import { allPhrases, loadPhraseBank, localeFile, type PhraseBank } from './phrases';
 
 export const SAFETY_CATEGORIES = ['emergency.medical', 'emergency.violence', 'emergency.self_harm', 'emergency.danger'] as const;
@@ -181,7 +182,48 @@ function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
     .map((g) => g.split('|').map(compileAlternative).filter((a) => a.length > 0))
     .filter((g) => g.length > 0);
   const unless = (negative ?? '').split('|').map(compileAlternative).filter((a) => a.length > 0);
-  const quick = groups.map((g) => {
+  const quick = quickTestOf(groups);
+  const scripts = new Set(groups.flatMap((g) => g.flatMap((alt) => alt.map((a) => scriptOf(a.text)))));
+  return { groups, unless, short, weak, quick, scripts, source: cue, kind, language, order: 0 };
+}
+
+/**
+ * The shortest skeleton (consonants) a cue word keeps in the skeleton cues, a whole word or a stem:
+ * two consonants ("mn", "zd") are a dozen everyday words. A cue of one word, and a word's middle
+ * ("*حريق*", "hrk" anywhere in a word), need one more each. A word's end is not kept: endings are
+ * what skeletons share most.
+ */
+const SKELETON_WORD_MIN = 3;
+const SKELETON_EXTRA = 1;
+
+/**
+ * A cue of a language of another script, its words as consonant skeletons (skeleton.ts), for a
+ * message of that language in Latin letters: "زد* + من|مرا" becomes "zd* + mn|mr". Words in Latin
+ * letters are left out (the cue matches them as written), and so are alternatives with a word whose
+ * skeleton is too short to tell words apart; a cue left without a group is none.
+ */
+function skeletonCue(cue: Cue): Cue | undefined {
+  const single = cue.groups.length === 1;
+  const convert = (alt: Atom[]): Atom[] | undefined => {
+    const out: Atom[] = [];
+    for (const atom of alt) {
+      if (/\p{Script=Latin}/u.test(atom.text) || atom.mode === 'suffix') return undefined;
+      const text = skeletonOfWord(atom.text, cue.language);
+      const min = SKELETON_WORD_MIN + (single && alt.length === 1 ? SKELETON_EXTRA : 0) + (atom.mode === 'infix' ? SKELETON_EXTRA : 0);
+      if (text.length < min) return undefined;
+      out.push({ text, mode: atom.mode });
+    }
+    return out;
+  };
+  const groups = cue.groups.map((g) => g.map(convert).filter((a): a is Atom[] => a !== undefined));
+  if (groups.length === 0 || groups.some((g) => g.length === 0)) return undefined;
+  const unless = cue.unless.map((alt) => alt.map((a) => ({ text: skeletonOfWord(a.text, cue.language), mode: a.mode })).filter((a) => a.text !== '')).filter((a) => a.length > 0);
+  return { ...cue, groups, unless, quick: quickTestOf(groups), scripts: new Set(['latin']) };
+}
+
+/** Per group of a cue, its first words: the exact ones, and the other atoms (Cue.quick). */
+function quickTestOf(groups: Atom[][][]): Cue['quick'] {
+  return groups.map((g) => {
     const exact = new Set<string>();
     const other: Atom[] = [];
     for (const alt of g) {
@@ -191,8 +233,6 @@ function compileCue(cue: string, kind: SafetyKind, language: NluLanguage): Cue {
     }
     return { exact, other };
   });
-  const scripts = new Set(groups.flatMap((g) => g.flatMap((alt) => alt.map((a) => scriptOf(a.text)))));
-  return { groups, unless, short, weak, quick, scripts, source: cue, kind, language, order: 0 };
 }
 
 /** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
@@ -299,6 +339,13 @@ function keysOfWord(word: string): string[] {
   return [firstLetters(chars), lastLetters(chars)];
 }
 
+/** The languages whose script is not Latin: written in Latin letters, a message is also compared by skeleton. */
+const SKELETON_LANGUAGES = ['ar', 'fa', 'ps', 'ti', 'ru', 'uk'] as const;
+/** Skeleton classifier thresholds (assessSkeleton): the reply at once, the question, and how much likelier than an ordinary message. */
+const SKELETON_ALARM = 0.85;
+const SKELETON_ASK = 0.5;
+const SKELETON_MARGIN = 0.05;
+
 /** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
 export const CLASSIFIER_ALARM = 0.85;
 export const CLASSIFIER_ASK = 0.5;
@@ -392,6 +439,10 @@ export class SafetyScreen {
   private readonly firstWords = new Set<string>();
   private readonly otherStarts: Pattern[] = [];
   private readonly classifier: NgramClassifier;
+  /** The same examples as consonant skeletons (skeleton.ts): for a language of another script written in Latin letters. */
+  private readonly skeletons = new Map<NluLanguage, NgramClassifier>();
+  /** The cues of those languages with their words as skeletons (skeletonCue). */
+  private readonly skeletonCues = new Map<NluLanguage, Cue[]>();
   /** Cues by the words of one of their groups that has only plain words: a message without one of them cannot match. */
   private readonly cueIndex = new Map<string, Cue[]>();
   /**
@@ -411,30 +462,33 @@ export class SafetyScreen {
   constructor(
     readonly languages: Record<NluLanguage, SafetyLanguage>,
     private readonly facts: Record<string, string>,
-    options: { ordinary?: string[]; personButton?: Partial<Record<NluLanguage, string>>; yesNo?: Partial<Record<NluLanguage, [string, string]>>; danger?: DangerWords } = {},
+    options: { ordinary?: { text: string; language: NluLanguage }[]; personButton?: Partial<Record<NluLanguage, string>>; yesNo?: Partial<Record<NluLanguage, [string, string]>>; danger?: DangerWords } = {},
   ) {
     this.danger = options.danger;
-    for (const text of options.ordinary ?? []) for (const w of new Set(words(fold(text)))) this.ordinaryWords.set(w, (this.ordinaryWords.get(w) ?? 0) + 1);
+    for (const { text } of options.ordinary ?? []) for (const w of new Set(words(fold(text)))) this.ordinaryWords.set(w, (this.ordinaryWords.get(w) ?? 0) + 1);
     this.personButtons = options.personButton ?? {};
     this.yesNo = options.yesNo ?? {};
-    const examples: { text: string; label: string }[] = [];
+    const examples: { text: string; label: string; language: NluLanguage }[] = [];
     for (const lng of NLU_LANGUAGES) {
       const spec = languages[lng];
       for (const category of SAFETY_CATEGORIES) {
         for (const phrase of spec.signals[category] ?? []) {
           this.signals.push(compile(phrase, lng, category));
-          examples.push({ text: phrase.replace(/\*|(^|\s)_(\s|$)/g, ' '), label: KIND_OF_CATEGORY[category] });
+          examples.push({ text: phrase.replace(/\*|(^|\s)_(\s|$)/g, ' '), label: KIND_OF_CATEGORY[category], language: lng });
         }
       }
       for (const phrase of spec.notAlarms ?? []) {
         this.notAlarms.push(compile(phrase, lng));
-        examples.push({ text: phrase, label: 'ordinary' });
+        examples.push({ text: phrase, label: 'ordinary', language: lng });
       }
       for (const kind of SAFETY_KINDS) for (const cue of spec.cues?.[kind] ?? []) this.cues.push({ ...compileCue(cue, kind, lng), order: this.cues.length });
-      for (const [label, list] of Object.entries(spec.examples ?? {})) for (const text of list ?? []) examples.push({ text, label });
+      for (const [label, list] of Object.entries(spec.examples ?? {})) for (const text of list ?? []) examples.push({ text, label, language: lng });
     }
-    for (const text of options.ordinary ?? []) examples.push({ text, label: 'ordinary' });
+    for (const { text, language } of options.ordinary ?? []) examples.push({ text, label: 'ordinary', language });
     this.classifier = new NgramClassifier(examples);
+    for (const lng of SKELETON_LANGUAGES) {
+      this.skeletons.set(lng, new NgramClassifier(examples.filter((e) => e.language === lng).map((e) => ({ text: skeleton(fold(e.text), lng), label: e.label }))));
+    }
     // Words of the ordinary examples are spelt as people write them: not typos of a cue word ("cooking" is not "choking").
     for (const e of examples) if (e.label === 'ordinary') for (const w of words(fold(e.text))) this.cueWords.add(w);
     for (const p of this.signals) {
@@ -459,6 +513,11 @@ export class SafetyScreen {
   }
 
   private indexCues(): void {
+    for (const cue of this.cues) {
+      if (!(SKELETON_LANGUAGES as readonly string[]).includes(cue.language)) continue;
+      const sk = skeletonCue(cue);
+      if (sk) this.skeletonCues.set(cue.language, [...(this.skeletonCues.get(cue.language) ?? []), sk]);
+    }
     for (const cue of this.cues) {
       for (const group of cue.groups) for (const alt of group) for (const atom of alt) if (atom.mode === 'exact') this.cueWords.add(atom.text);
       const lookAlikes = this.lookAlikes.get(cue.kind) ?? [];
@@ -560,7 +619,7 @@ export class SafetyScreen {
         bank = undefined;
       }
     }
-    const ordinary = bank ? allPhrases(bank).map((p) => p.text) : [];
+    const ordinary = bank ? allPhrases(bank).map((p) => ({ text: p.text, language: p.language })) : [];
     return new SafetyScreen(languages, facts, { ordinary, personButton, yesNo, danger: DangerWords.load(localesDir) });
   }
 
@@ -569,8 +628,70 @@ export class SafetyScreen {
     return this.assess(text, preferred).alarm;
   }
 
-  /** Alarm, borderline or nothing: the lexicon first (phrases, then cues), then the classifier's score. */
+  /**
+   * Alarm, borderline or nothing: the lexicon first (phrases, then cues), then the classifier's score;
+   * for a message in Latin letters from someone whose language has another script, also the examples'
+   * consonant skeletons.
+   */
   assess(text: string, preferred: string[] = []): SafetyAssessment {
+    const found = this.assessAsWritten(text, preferred);
+    if (found.alarm) return found;
+    return this.assessSkeleton(text, preferred, found) ?? found;
+  }
+
+  /**
+   * "darabni zawji" (he hit me, Arabic in Latin letters) shares few letters with "ضربني زوجي", but the
+   * same consonant skeleton. Only for someone whose language (preferred) has another script, writing in
+   * Latin letters, in a message of CLASSIFIER_ALARM_WORDS words or more that holds no look-alike; the
+   * reply is in that language. It raises the reply at once or asks as the classifier does, with its own
+   * thresholds.
+   */
+  private assessSkeleton(text: string, preferred: string[], found: SafetyAssessment): SafetyAssessment | undefined {
+    const language = preferred.find((l): l is NluLanguage => (SKELETON_LANGUAGES as readonly string[]).includes(l));
+    if (!language) return undefined;
+    const folded = fold(text);
+    if (!/\p{Script=Latin}/u.test(folded) || /[\p{Script=Arabic}\p{Script=Cyrillic}\p{Script=Ethiopic}]/u.test(folded)) return undefined;
+    const tokens = words(folded);
+    const known = tokens.map((t) => this.knownWordsFor(t));
+    for (const p of this.notAlarmsFor(tokens, known)) if (this.matches(p, tokens, known).length > 0) return undefined;
+    const forms = tokens.map((t) => [skeletonOfWord(t, language)]);
+    const sentence = sentenceOfEachWord(text, tokens.length);
+    let cueHit: { cue: Cue; rank: number } | undefined;
+    for (const cue of this.skeletonCues.get(language) ?? []) {
+      if (cue.short && tokens.length > SHORT_MESSAGE) continue;
+      if (!this.passesQuickTest(cue, forms)) continue;
+      const covered = this.cueMatches(cue, forms, forms, sentence);
+      if (covered === 0) continue;
+      const rank = cue.groups.length * 2 + Math.min(covered, 9) * 0.05 - (cue.weak ? 10 : 0);
+      if (!cueHit || rank > cueHit.rank) cueHit = { cue, rank };
+    }
+    const ranked = this.skeletons.get(language)!.rank(skeleton(folded, language));
+    const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
+    if (cueHit) {
+      const hit: SafetyHit = { category: CATEGORY_OF[cueHit.cue.kind], kind: cueHit.cue.kind, language, via: 'lexicon', rule: `${language} in Latin letters: ${cueHit.cue.source}` };
+      // Skeletons of unlike words can meet (Farsi "kharidam", I bought, and "khordam", I ate, are both "hrdm"):
+      // a cue raises the reply at once only when the skeleton examples, too, find the message no less like an
+      // emergency than an ordinary message; else it asks.
+      const emergency = ranked.find((r) => r.label !== 'ordinary')?.score ?? 0;
+      if (!cueHit.cue.weak && emergency >= ordinary) return { alarm: hit };
+      if (!found.borderline) return { borderline: hit };
+    }
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return undefined;
+    const top = ranked[0];
+    if (!top || top.label === 'ordinary') return undefined;
+    const kind = top.label as SafetyKind;
+    const hit: SafetyHit = { category: CATEGORY_OF[kind], kind, language, via: 'classifier', score: Math.round(top.score * 1000) / 1000 };
+    if (top.score >= SKELETON_ALARM && top.score >= ordinary + SKELETON_MARGIN) return { alarm: hit };
+    if (!found.borderline && top.score >= SKELETON_ASK && top.score >= ordinary + SKELETON_MARGIN) return { borderline: hit };
+    return undefined;
+  }
+
+  /** Whether each group's first words are among the message's words (a cheap test before cueMatches). */
+  private passesQuickTest(cue: Cue, forms: string[][]): boolean {
+    return cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))));
+  }
+
+  private assessAsWritten(text: string, preferred: string[]): SafetyAssessment {
     const tokens = words(fold(text));
     if (tokens.length === 0) return {};
     const sentence = sentenceOfEachWord(text, tokens.length);
@@ -602,7 +723,7 @@ export class SafetyScreen {
     for (const cue of this.cuesFor(forms, scripts)) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
       if (![...cue.scripts].some((script) => scripts.has(script))) continue;
-      if (!cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))))) continue;
+      if (!this.passesQuickTest(cue, forms)) continue;
       const covered = this.cueMatches(cue, forms, allForms, sentence);
       if (covered === 0) continue;
       // More groups first; then, between cues of as many groups, the one that covers more words

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { App } from '../../src/app';
 import { startApp } from '../support/botServer';
 import { join as joinConversation, say, type Conversation } from '../support/activities';
+import { DirectLineUser } from '../support/handoffClients';
 
 describe('safety screen in the real server', () => {
   let app: App;
@@ -156,5 +157,30 @@ describe('safety screen built from the configured DIALOGS_DIR', () => {
     expect(selfHarm.text).to.contain('11 22 33 44').and.not.contain('70 201 201');
     const [violence] = await say(url, c, 'my husband beats me');
     expect(violence.text).to.contain('99 88').and.not.contain('1888');
+  });
+});
+
+/** Arabic chosen on the web page, the message typed in Latin letters (a phone without an Arabic keyboard). */
+describe('safety screen in the real server: Arabic typed in Latin letters', () => {
+  let app: App;
+  let url: string;
+
+  before(async () => ({ app, url } = await startApp({ ENABLED_LOCALES: 'da,en,ar' })));
+  after(() => app.stop());
+
+  it('answers an emergency that only the Arabic cues know with 112 first, in Arabic, then the offer of a person', async () => {
+    const user = new DirectLineUser(url);
+    await user.start({ locale: 'ar' });
+    await user.until((a) => (a.channelData as { node?: string } | undefined)?.node === 'welcome.group', 'the first question, in Arabic');
+    const before = user.received.length;
+    await user.say('el wled sharbo mawad tanzif');
+    const offer = await user.until((a) => user.received.indexOf(a) >= before && (a.channelData as { node?: string } | undefined)?.node === 'handoff.offer_urgent', 'the offer of a person');
+    const after = user.received.slice(before).filter((a) => a.type === 'message' && (a.channelData as { node?: string } | undefined)?.node);
+    const reply = after[0];
+    expect((reply.channelData as { node?: string; safetyKind?: string }).node).to.equal('safety');
+    expect((reply.channelData as { node?: string; safetyKind?: string }).safetyKind).to.equal('overdose');
+    expect(reply.locale).to.equal('ar');
+    expect(offer.locale).to.equal('ar');
+    expect(reply.text ?? '').to.match(/^[^\d]*112/);
   });
 });

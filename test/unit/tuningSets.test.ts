@@ -16,7 +16,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'dev-intD': [284, 0, 0, 0], // of 292 intent, 0 emergencies, 292 ordinary
   'dev-intE1': [382, 0, 0, 2], // of 386 intent, 0 emergencies, 386 ordinary
   'dev-intG2': [354, 20, 20, 0], // of 358 intent, 20 emergencies, 370 ordinary
-  'dev-lead12i': [283, 273, 285, 1], // of 293 intent, 293 emergencies, 408 ordinary
+  'dev-lead12i': [283, 273, 286, 1], // of 293 intent, 293 emergencies, 408 ordinary
   'dev-safeC': [0, 160, 160, 0], // of 0 intent, 160 emergencies, 75 ordinary
   'dev-safeCore': [0, 120, 129, 0], // of 0 intent, 130 emergencies, 113 ordinary
   'dev-safeD': [0, 148, 150, 0], // of 0 intent, 150 emergencies, 180 ordinary
@@ -35,7 +35,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'dev-tunArSo3': [175, 304, 306, 0], // of 178 intent, 306 emergencies, 355 ordinary
   'dev-tunDaEnDe': [113, 90, 90, 0], // of 113 intent, 90 emergencies, 149 ordinary
   'dev-tunEuro4': [179, 454, 454, 0], // of 190 intent, 455 emergencies, 391 ordinary
-  'dev-tunEuro5': [97, 202, 202, 0], // of 100 intent, 203 emergencies, 215 ordinary
+  'dev-tunEuro5': [97, 203, 203, 0], // of 100 intent, 203 emergencies, 215 ordinary
   'dev-tunFa': [76, 53, 53, 0], // of 76 intent, 53 emergencies, 94 ordinary
   'dev-tunFaPs3': [85, 185, 185, 0], // of 86 intent, 185 emergencies, 151 ordinary
   'dev-tunPs': [65, 57, 57, 0], // of 65 intent, 57 emergencies, 83 ordinary
@@ -64,24 +64,24 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-safeE4': [0, 46, 47, 0], // of 0 intent, 48 emergencies, 20 ordinary
   'probe-safeF1': [36, 36, 39, 0], // of 39 intent, 39 emergencies, 63 ordinary
   'probe-safeF2': [26, 24, 24, 0], // of 26 intent, 26 emergencies, 42 ordinary
-  'probe-safeF3': [36, 37, 38, 1], // of 39 intent, 39 emergencies, 63 ordinary
+  'probe-safeF3': [36, 38, 39, 1], // of 39 intent, 39 emergencies, 63 ordinary
   'probe-safeF4': [28, 24, 24, 0], // of 28 intent, 26 emergencies, 44 ordinary
   'probe-safeG3': [34, 41, 44, 0], // of 39 intent, 45 emergencies, 63 ordinary
   'probe-tunAr': [16, 15, 16, 0], // of 17 intent, 16 emergencies, 22 ordinary
-  'probe-tunArFaPs4': [47, 59, 60, 0], // of 48 intent, 61 emergencies, 72 ordinary
-  'probe-tunArFaPs5': [40, 39, 42, 0], // of 48 intent, 60 emergencies, 72 ordinary
-  'probe-tunArSo3': [32, 40, 41, 1], // of 32 intent, 42 emergencies, 56 ordinary
+  'probe-tunArFaPs4': [47, 60, 61, 0], // of 48 intent, 61 emergencies, 72 ordinary
+  'probe-tunArFaPs5': [40, 39, 44, 0], // of 48 intent, 60 emergencies, 72 ordinary
+  'probe-tunArSo3': [32, 40, 42, 1], // of 32 intent, 42 emergencies, 56 ordinary
   'probe-tunDaEnDe': [42, 38, 42, 1], // of 45 intent, 42 emergencies, 63 ordinary
   'probe-tunEuro4': [70, 98, 99, 1], // of 75 intent, 100 emergencies, 115 ordinary
-  'probe-tunEuro5': [65, 93, 95, 4], // of 75 intent, 100 emergencies, 115 ordinary
+  'probe-tunEuro5': [65, 94, 98, 4], // of 75 intent, 100 emergencies, 115 ordinary
   'probe-tunFa': [19, 16, 16, 0], // of 20 intent, 16 emergencies, 25 ordinary
   'probe-tunFaPs3': [30, 39, 40, 0], // of 30 intent, 40 emergencies, 54 ordinary
   'probe-tunPs': [12, 14, 15, 0], // of 16 intent, 16 emergencies, 20 ordinary
-  'probe-tunSlav3': [46, 64, 64, 3], // of 46 intent, 66 emergencies, 86 ordinary
+  'probe-tunSlav3': [46, 64, 65, 3], // of 46 intent, 66 emergencies, 86 ordinary
   'probe-tunTi3': [18, 20, 22, 0], // of 18 intent, 23 emergencies, 30 ordinary
   'probe-tunTiSo': [29, 26, 30, 0], // of 33 intent, 30 emergencies, 43 ordinary
   'probe-tunTiSo4': [35, 40, 40, 1], // of 35 intent, 40 emergencies, 51 ordinary
-  'probe-tunTiSo5': [26, 27, 30, 3], // of 32 intent, 40 emergencies, 48 ordinary
+  'probe-tunTiSo5': [26, 28, 31, 3], // of 32 intent, 40 emergencies, 48 ordinary
   'probe-tunUkRu': [30, 31, 32, 0], // of 32 intent, 32 emergencies, 40 ordinary
 };
 
