@@ -6,12 +6,18 @@ import { NgramClassifier, type Ranked } from './ngramClassifier';
 import { NumberReader, YEARS } from './numbers';
 import { allPhrases, loadPhraseBank, type PhraseBank } from './phrases';
 import type { Recognition, Recognizer } from './recognizer';
+import { isSkeletonLanguage, inLatinLetters, SKELETON_LANGUAGES, skeleton, type SkeletonLanguage } from './skeleton';
 import { WordLexicon } from './wordLexicon';
 
 /** Below this score the best intent is not trusted and the answer is `none`. */
 export const MIN_INTENT_SCORE = 0.2;
 /** How close a request must come to `none` to win over a greeting in the same message. */
 const CONTENT_OVER_NONE = 0.7;
+/**
+ * How far a better skeleton score pulls an intent's score up (withSkeletons): half way. All the way, the
+ * skeletons' chance meetings (no vowels) outvoted the Latin-letter phrases and topic words that were right.
+ */
+const SKELETON_PULL = 0.5;
 
 /**
  * How much the topic words (topics.json) add to a topic's score: each word of the topic or of
@@ -68,6 +74,8 @@ export class EmbeddedRecognizer implements Recognizer {
   private readonly ownPhrases = new Map<string, Intent>();
   /** Each language's own number words (language + folded word): never read as a phrase instead (Pashto "درې" is three, not Dari). */
   private readonly ownNumberWords = new Set<string>();
+  /** The phrases of each language of another script as consonant skeletons (skeleton.ts), for that language typed in Latin letters. */
+  private readonly skeletons = new Map<SkeletonLanguage, NgramClassifier>();
 
   constructor(
     bank: PhraseBank = loadPhraseBank(),
@@ -81,6 +89,9 @@ export class EmbeddedRecognizer implements Recognizer {
     const samples = NLU_LANGUAGES.flatMap((language) => (bank[language].languageSamples ?? []).map((text) => ({ text, language })));
     this.languages = new LanguageIdentifier([...phrases, ...samples, ...languageSamples]);
     this.numbers = new NumberReader(bank);
+    for (const lng of SKELETON_LANGUAGES) {
+      this.skeletons.set(lng, new NgramClassifier(phrases.filter((p) => p.language === lng).map((p) => ({ text: skeleton(fold(p.text), lng), label: p.intent }))));
+    }
     for (const p of phrases) {
       const key = phraseKey(p.language, p.text);
       if (!this.ownPhrases.has(key)) this.ownPhrases.set(key, p.intent);
@@ -109,7 +120,7 @@ export class EmbeddedRecognizer implements Recognizer {
     const own = phraseKey(locale.split('-')[0].toLowerCase(), text);
     const ownPhrase = !/\d/.test(text) && this.ownPhrases.has(own) && !this.ownNumberWords.has(own);
     if (number?.alone && !ownPhrase) return withLanguage({ intent: 'none', score: 1, entities: { number: number.value } });
-    const ranked = this.rank(text);
+    const ranked = this.withSkeletons(this.rank(text), text, locale);
     const top = this.inOwnLanguage(text, [locale, language?.code], ranked, this.preferContent(ranked));
     const entities = number && !ownPhrase ? { entities: { number: number.value } } : {};
     if (!top || top.label === 'none' || top.score < MIN_INTENT_SCORE) {
@@ -119,6 +130,24 @@ export class EmbeddedRecognizer implements Recognizer {
     const topic = top.label.startsWith('topic.') ? undefined : ranked.find((r) => r.label.startsWith('topic.'));
     const alternative = topic && topic.score >= MIN_INTENT_SCORE ? { topic: { intent: topic.label as Intent, score: round(topic.score) } } : {};
     return withLanguage({ intent: top.label as Intent, score: round(top.score), ...entities, ...alternative });
+  }
+
+  /**
+   * The user's language has another script and the message is in Latin letters ("baddi sajjel ibni bel
+   * madrase"): its skeleton is compared with the skeletons of that language's phrases, and an intent whose
+   * skeleton score is higher is pulled up towards it (SKELETON_PULL).
+   */
+  private withSkeletons(ranked: Ranked[], text: string, locale: string): Ranked[] {
+    const language = locale.split('-')[0].toLowerCase();
+    const folded = fold(text);
+    if (!isSkeletonLanguage(language) || !inLatinLetters(folded)) return ranked;
+    const sk = this.skeletons.get(language)!.rank(skeleton(folded, language));
+    const best = new Map(ranked.map((r) => [r.label, r.score]));
+    for (const r of sk) {
+      const was = best.get(r.label) ?? 0;
+      if (r.score > was) best.set(r.label, was + SKELETON_PULL * (r.score - was));
+    }
+    return [...best].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
   }
 
   /**

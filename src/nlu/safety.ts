@@ -6,7 +6,7 @@ import { YEARS } from './numbers';
 import { NLU_LANGUAGES, type NluLanguage } from './languages';
 import { DangerWords } from './dangerWords';
 import { NgramClassifier, type Ranked } from './ngramClassifier';
-import { skeleton, skeletonOfWord } from './skeleton';
+import { inLatinLetters, isSkeletonLanguage, SKELETON_LANGUAGES, skeleton, skeletonOfWord } from './skeleton';
 import { allPhrases, loadPhraseBank, localeFile, type PhraseBank } from './phrases';
 
 export const SAFETY_CATEGORIES = ['emergency.medical', 'emergency.violence', 'emergency.self_harm', 'emergency.danger'] as const;
@@ -339,8 +339,6 @@ function keysOfWord(word: string): string[] {
   return [firstLetters(chars), lastLetters(chars)];
 }
 
-/** The languages whose script is not Latin: written in Latin letters, a message is also compared by skeleton. */
-const SKELETON_LANGUAGES = ['ar', 'fa', 'ps', 'ti', 'ru', 'uk'] as const;
 /** Skeleton classifier thresholds (assessSkeleton): the reply at once, the question, and how much likelier than an ordinary message. */
 const SKELETON_ALARM = 0.85;
 const SKELETON_ASK = 0.5;
@@ -514,7 +512,7 @@ export class SafetyScreen {
 
   private indexCues(): void {
     for (const cue of this.cues) {
-      if (!(SKELETON_LANGUAGES as readonly string[]).includes(cue.language)) continue;
+      if (!isSkeletonLanguage(cue.language)) continue;
       const sk = skeletonCue(cue);
       if (sk) this.skeletonCues.set(cue.language, [...(this.skeletonCues.get(cue.language) ?? []), sk]);
     }
@@ -647,10 +645,10 @@ export class SafetyScreen {
    * thresholds.
    */
   private assessSkeleton(text: string, preferred: string[], found: SafetyAssessment): SafetyAssessment | undefined {
-    const language = preferred.find((l): l is NluLanguage => (SKELETON_LANGUAGES as readonly string[]).includes(l));
+    const language = preferred.find(isSkeletonLanguage);
     if (!language) return undefined;
     const folded = fold(text);
-    if (!/\p{Script=Latin}/u.test(folded) || /[\p{Script=Arabic}\p{Script=Cyrillic}\p{Script=Ethiopic}]/u.test(folded)) return undefined;
+    if (!inLatinLetters(folded)) return undefined;
     const tokens = words(folded);
     const known = tokens.map((t) => this.knownWordsFor(t));
     for (const p of this.notAlarmsFor(tokens, known)) if (this.matches(p, tokens, known).length > 0) return undefined;

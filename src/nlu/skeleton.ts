@@ -1,5 +1,18 @@
 import type { NluLanguage } from './languages';
 
+/** The languages the bot understands whose own script is not Latin: typed in Latin letters, they are also read by skeleton. */
+export const SKELETON_LANGUAGES = ['ar', 'fa', 'ps', 'ti', 'ru', 'uk'] as const;
+export type SkeletonLanguage = (typeof SKELETON_LANGUAGES)[number];
+
+export function isSkeletonLanguage(code: string | undefined): code is SkeletonLanguage {
+  return code !== undefined && (SKELETON_LANGUAGES as readonly string[]).includes(code);
+}
+
+/** Whether folded text is in Latin letters only (digits and Danish names allowed), with no letter of another script. */
+export function inLatinLetters(folded: string): boolean {
+  return /\p{Script=Latin}/u.test(folded) && !/[\p{Script=Arabic}\p{Script=Cyrillic}\p{Script=Ethiopic}]/u.test(folded);
+}
+
 /**
  * The consonant skeleton of a word, the same for the word in its own script and in Latin letters as
  * people type it on a phone without that keyboard: Arabic "ضربني", Arabizi "darabni" and "drbni" are
