@@ -205,6 +205,9 @@ describeHeldOutSet('heldout-2026-12i', { ...BRIEF_12F, intentsPerLanguage: 33, r
 describeHeldOutSet('heldout-2026-12j', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 37, safety: 4 } });
 // 12k: three blind sessions on 2026-12-07 about 22:50–22:55 UTC, the brief of 12j.
 describeHeldOutSet('heldout-2026-12k', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 49, safety: 21 } });
+// 12l: three blind sessions on 2026-12-08 about 01:54–02:01 UTC, the brief of 12j with a third of the messages of
+// ar, fa, ps, ti, uk and ru in Latin letters.
+describeHeldOutSet('heldout-2026-12l', { ...BRIEF_12F, intentsPerLanguage: 33, removed: { intents: 46, safety: 35 } });
 
 describe('--set <folder> of nlu:eval and nlu:routing', () => {
   it('gives the folder, nothing without the option, and a clear error for a missing folder', () => {
