@@ -361,7 +361,11 @@ const CLASSIFIER_ALARM_OF: Partial<Record<SafetyKind, number>> = { self_harm: 0.
  * (a short "i want to work" shares the "i want" of the examples and little else).
  */
 const CLASSIFIER_LEAN_ASK: Partial<Record<SafetyKind, number>> = { self_harm: 0.2 };
-const LEAN_MARGIN = 0.05;
+/**
+ * 0.1 (was 0.05): on the probe sets, never tuned on, 4 more of 315 indirect self-harm messages get the
+ * question instead of silence, for 17 more questions on 1,917 ordinary messages (4.4 → 5.3 %).
+ */
+const LEAN_MARGIN = 0.1;
 const LEAN_WORDS = 5;
 /** A danger word in a word that this many ordinary phrases use counts for nothing. */
 const COMMON_WORD = 6;

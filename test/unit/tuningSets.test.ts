@@ -56,7 +56,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-intE1': [105, 0, 0, 0], // of 108 intent, 0 emergencies, 108 ordinary
   'probe-intG2': [26, 10, 10, 0], // of 26 intent, 10 emergencies, 30 ordinary
   'probe-safeC': [0, 95, 99, 1], // of 0 intent, 100 emergencies, 50 ordinary
-  'probe-safeCore': [0, 188, 194, 3], // of 0 intent, 200 emergencies, 100 ordinary
+  'probe-safeCore': [0, 188, 195, 3], // of 0 intent, 200 emergencies, 100 ordinary
   'probe-safeD': [0, 93, 96, 0], // of 0 intent, 100 emergencies, 50 ordinary
   'probe-safeE1b': [0, 35, 36, 0], // of 0 intent, 36 emergencies, 18 ordinary
   'probe-safeE2': [0, 53, 54, 0], // of 0 intent, 54 emergencies, 24 ordinary
@@ -69,7 +69,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-safeG3': [34, 41, 44, 0], // of 39 intent, 45 emergencies, 63 ordinary
   'probe-tunAr': [17, 15, 16, 0], // of 17 intent, 16 emergencies, 22 ordinary
   'probe-tunArFaPs4': [47, 60, 61, 0], // of 48 intent, 61 emergencies, 72 ordinary
-  'probe-tunArFaPs5': [43, 39, 44, 0], // of 48 intent, 60 emergencies, 72 ordinary
+  'probe-tunArFaPs5': [43, 39, 46, 0], // of 48 intent, 60 emergencies, 72 ordinary
   'probe-tunArSo3': [32, 40, 42, 1], // of 32 intent, 42 emergencies, 56 ordinary
   'probe-tunDaEnDe': [42, 38, 42, 1], // of 45 intent, 42 emergencies, 63 ordinary
   'probe-tunEuro4': [72, 98, 99, 1], // of 75 intent, 100 emergencies, 115 ordinary
@@ -81,7 +81,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-tunTi3': [18, 20, 22, 0], // of 18 intent, 23 emergencies, 30 ordinary
   'probe-tunTiSo': [29, 26, 30, 0], // of 33 intent, 30 emergencies, 43 ordinary
   'probe-tunTiSo4': [35, 40, 40, 1], // of 35 intent, 40 emergencies, 51 ordinary
-  'probe-tunTiSo5': [26, 28, 31, 3], // of 32 intent, 40 emergencies, 48 ordinary
+  'probe-tunTiSo5': [26, 28, 32, 3], // of 32 intent, 40 emergencies, 48 ordinary
   'probe-tunUkRu': [30, 31, 32, 0], // of 32 intent, 32 emergencies, 40 ordinary
 };
 
