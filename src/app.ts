@@ -162,6 +162,7 @@ export function createApp(config: Config, options: { log?: Logger; metrics?: Met
     safety,
     safetyChecks: bot.safetyChecks,
     localeOf: (ctx) => bot.localeOf(ctx),
+    languageOf: (text) => embedded.languages.identify(text)?.code,
     ownConnector: (url) => channels.map((c) => c.connectorFor(url)).find((c) => c !== undefined),
     channelMiddleware: [sms.turns, teamsCaseworkers],
     handoff: handoff.middleware,

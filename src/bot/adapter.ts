@@ -25,6 +25,8 @@ interface AdapterDeps {
   localeOf(context: TurnContext): Promise<string>;
   /** The safety screen, built from the configured folders (LOCALES_DIR, DIALOGS_DIR). */
   safety: SafetyScreen;
+  /** The language a message is written in (the recogniser's identifier), for the safety screen. */
+  languageOf?(text: string): string | undefined;
   /** Where the screen remembers its borderline question. */
   safetyChecks?: SafetyCheckStore;
   /** Self-hosted channels' clients for their own serviceUrls (replies and proactive messages). */
@@ -101,6 +103,7 @@ export function createAdapter(deps: AdapterDeps): IntegrationAdapter {
       screen: deps.safety,
       checks: deps.safetyChecks,
       localeOf: deps.localeOf,
+      languageOf: deps.languageOf,
       onAlarm: (category) => metrics.safetyAlarms.inc({ category }),
       afterAlarm: deps.handoff?.afterAlarm,
     }),

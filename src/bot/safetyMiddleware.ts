@@ -15,6 +15,11 @@ export interface SafetyMiddlewareDeps {
   screen: SafetyScreen;
   /** The user's chosen language (state); may reject when state cannot be read. */
   localeOf(context: TurnContext): Promise<string>;
+  /**
+   * The language the message is written in, if it can tell (the recogniser's language identifier): an
+   * Arabizi message before the user has chosen Arabic is still read as Arabic in Latin letters.
+   */
+  languageOf?(text: string): string | undefined;
   /** Without it a borderline message is let through (no question asked). */
   checks?: SafetyCheckStore;
   onAlarm?(category: SafetyCategory, language: string): void;
@@ -53,7 +58,9 @@ export class SafetyMiddleware implements Middleware {
       // state unreadable: the message's own language decides
     }
     const { screen, checks } = this.deps;
-    const assessment = this.memo.assess(text, locale ? [locale] : []);
+    const written = this.deps.languageOf?.(text);
+    const preferred = [locale, written].filter((l, i, all): l is string => l !== undefined && all.indexOf(l) === i);
+    const assessment = this.memo.assess(text, preferred);
     let pending: SafetyKind | undefined;
     try {
       pending = await checks?.get(context);

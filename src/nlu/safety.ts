@@ -828,7 +828,8 @@ export class SafetyScreen {
       [/\p{Script=Arabic}/u, ['ar', 'fa', 'ps']],
     ];
     for (const [re, langs] of scripts) {
-      if (re.test(text)) return (langs.find((l) => preferred.includes(l)) ?? langs[0]);
+      // The first preferred language of the script (the user's own before the one the message was identified as).
+      if (re.test(text)) return preferred.find((l): l is NluLanguage => langs.includes(l as NluLanguage)) ?? langs[0];
     }
     const pref = preferred.find((l): l is NluLanguage => ['da', 'en', 'de', 'so'].includes(l));
     return pref ?? 'en';

@@ -183,4 +183,12 @@ describe('safety screen in the real server: Arabic typed in Latin letters', () =
     expect(offer.locale).to.equal('ar');
     expect(reply.text ?? '').to.match(/^[^\d]*112/);
   });
+
+  it('reads a first message in Arabizi as Arabic before any language is chosen (the message\'s own language)', async () => {
+    const replies = await say(url, { channelId: 'emulator', conversationId: 'safety-arabizi-first', userId: 'user-arabizi-first' }, 'el wled sharbo mawad tanzif');
+    const nodes = replies.map((r) => (r.channelData as { node?: string } | undefined)?.node);
+    expect(nodes).to.deep.equal(['safety', 'handoff.offer_urgent']);
+    expect(replies[0].locale).to.equal('ar');
+    expect(replies[0].text ?? '').to.match(/^[^\d]*112/);
+  });
 });

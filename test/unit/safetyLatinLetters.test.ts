@@ -104,3 +104,12 @@ describe('safety screen: a language of another script typed in Latin letters', (
     }
   });
 });
+
+describe('safety screen: Latin letters in the language the message was identified as', () => {
+  const screen = SafetyScreen.load();
+
+  it('reads them by skeleton in that language when the user\'s own is another, and answers in it', () => {
+    expect(screen.assess('moy muzh ugrozhayet mne nozhom', ['da', 'ru']).alarm?.language).to.equal('ru');
+    expect(screen.assess('moy muzh ugrozhayet mne nozhom', ['da']).alarm).to.equal(undefined);
+  });
+});
