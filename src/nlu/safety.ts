@@ -235,6 +235,18 @@ function quickTestOf(groups: Atom[][][]): Cue['quick'] {
   });
 }
 
+/** A message as the screen reads it (SafetyScreen.read). */
+interface Reading {
+  tokens: string[];
+  known: Set<string>[];
+  /** The words an ordinary look-alike covers. */
+  masked: boolean[];
+  /** Whether a look-alike is in the message at all. */
+  trapped: boolean;
+  /** The sentence of each word. */
+  sentence: number[];
+}
+
 /** The script a text is mostly written in (Latin, Cyrillic, Arabic, Ethiopic or other). */
 function scriptOf(text: string): string {
   const counts = new Map<string, number>();
@@ -636,9 +648,26 @@ export class SafetyScreen {
    * consonant skeletons.
    */
   assess(text: string, preferred: string[] = []): SafetyAssessment {
-    const found = this.assessAsWritten(text, preferred);
+    const reading = this.read(text);
+    if (reading.tokens.length === 0) return {};
+    const found = this.assessAsWritten(text, preferred, reading);
     if (found.alarm) return found;
-    return this.assessSkeleton(text, preferred, found) ?? found;
+    return this.assessSkeleton(text, preferred, found, reading) ?? found;
+  }
+
+  /** The message's folded words, what each may stand for, and which of them an ordinary look-alike covers. */
+  private read(text: string): Reading {
+    const tokens = words(fold(text));
+    const masked = tokens.map(() => false);
+    const known = tokens.map((t) => this.knownWordsFor(t));
+    let trapped = false;
+    for (const p of this.notAlarmsFor(tokens, known)) {
+      for (const span of this.matches(p, tokens, known)) {
+        trapped = true;
+        for (let i = span[0]; i < span[1]; i++) masked[i] = true;
+      }
+    }
+    return { tokens, known, masked, trapped, sentence: sentenceOfEachWord(text, tokens.length) };
   }
 
   /**
@@ -648,16 +677,12 @@ export class SafetyScreen {
    * reply is in that language. It raises the reply at once or asks as the classifier does, with its own
    * thresholds.
    */
-  private assessSkeleton(text: string, preferred: string[], found: SafetyAssessment): SafetyAssessment | undefined {
+  private assessSkeleton(text: string, preferred: string[], found: SafetyAssessment, { tokens, trapped, sentence }: Reading): SafetyAssessment | undefined {
     const language = preferred.find(isSkeletonLanguage);
-    if (!language) return undefined;
+    if (!language || trapped) return undefined;
     const folded = fold(text);
     if (!inLatinLetters(folded)) return undefined;
-    const tokens = words(folded);
-    const known = tokens.map((t) => this.knownWordsFor(t));
-    for (const p of this.notAlarmsFor(tokens, known)) if (this.matches(p, tokens, known).length > 0) return undefined;
     const forms = tokens.map((t) => [skeletonOfWord(t, language)]);
-    const sentence = sentenceOfEachWord(text, tokens.length);
     let cueHit: { cue: Cue; rank: number } | undefined;
     for (const cue of this.skeletonCues.get(language) ?? []) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
@@ -693,19 +718,7 @@ export class SafetyScreen {
     return cue.quick.every((q) => forms.some((f) => f.some((t) => q.exact.has(t))) || q.other.some((a) => forms.some((f) => f.some((t) => atomMatches(a, t, this.cueWords)))));
   }
 
-  private assessAsWritten(text: string, preferred: string[]): SafetyAssessment {
-    const tokens = words(fold(text));
-    if (tokens.length === 0) return {};
-    const sentence = sentenceOfEachWord(text, tokens.length);
-    const masked = tokens.map(() => false);
-    const known = tokens.map((t) => this.knownWordsFor(t));
-    let trapped = false;
-    for (const p of this.notAlarmsFor(tokens, known)) {
-      for (const span of this.matches(p, tokens, known)) {
-        trapped = true;
-        for (let i = span[0]; i < span[1]; i++) masked[i] = true;
-      }
-    }
+  private assessAsWritten(text: string, preferred: string[], { tokens, known, masked, trapped, sentence }: Reading): SafetyAssessment {
     const open = known.map((k, i) => (masked[i] ? EMPTY : k));
     const openTokens = tokens.map((t, i) => (masked[i] ? '' : t));
     // The most specific phrase wins ("ich will mich umbringen" over "will mich umbringen"); then
