@@ -1,6 +1,7 @@
 import { LOCALES_DIR } from '../i18n';
 import { words } from './fold';
-import { NLU_LANGUAGES } from './languages';
+import { NLU_LANGUAGES, type NluLanguage } from './languages';
+import { skeletonWordLists } from './skeleton';
 import { localeFile } from './phrases';
 import { WordLexicon, readWordLists, type WordLists } from './wordLexicon';
 
@@ -22,14 +23,24 @@ function isDangerKind(name: string): name is DangerKind {
 export class DangerWords {
   private readonly lexicon: WordLexicon<DangerKind>;
 
-  constructor(lists: WordLists<DangerKind>[]) {
+  /** `languages`: the language of each list, where known (load), for `inSkeletons`. */
+  constructor(
+    private readonly lists: WordLists<DangerKind>[],
+    private readonly languages: readonly NluLanguage[] = [],
+  ) {
     this.lexicon = new WordLexicon(lists, isDangerKind);
+  }
+
+  /** One language's danger words as consonant skeletons (skeleton.ts), for that language typed in Latin letters. */
+  inSkeletons(language: NluLanguage, min: number): DangerWords | undefined {
+    const list = this.lists[this.languages.indexOf(language)];
+    return list ? new DangerWords([skeletonWordLists(list, language, min)]) : undefined;
   }
 
   /** Every language's danger.json in `localesDir` (the project's own for a language it lacks); a language without one has no words. */
   static load(localesDir: string = LOCALES_DIR): DangerWords {
     const lists = NLU_LANGUAGES.map((lng) => readWordLists(localeFile(localesDir, lng, 'danger.json'), 'danger words', isDangerKind, DANGER_KINDS));
-    return new DangerWords(lists);
+    return new DangerWords(lists, NLU_LANGUAGES);
   }
 
   get size(): number {

@@ -355,6 +355,12 @@ function keysOfWord(word: string): string[] {
 const SKELETON_ALARM = 0.85;
 const SKELETON_ASK = 0.5;
 const SKELETON_MARGIN = 0.05;
+/**
+ * A danger word read by skeleton asks unless the skeleton examples find the message this much less like an
+ * emergency than an ordinary one: on the dev and probe sets, 5 more of 733 Latin-letter emergencies asked
+ * about for 6 more questions on 933 ordinary messages (with no margin test, 6 for 29).
+ */
+const SKELETON_DANGER_MARGIN = 0.05;
 
 /** Classifier thresholds: at or above ALARM the message is an emergency; from ASK up the bot asks. */
 export const CLASSIFIER_ALARM = 0.85;
@@ -455,6 +461,8 @@ export class SafetyScreen {
   private readonly classifier: NgramClassifier;
   /** The same examples as consonant skeletons (skeleton.ts): for a language of another script written in Latin letters. */
   private readonly skeletons = new Map<NluLanguage, NgramClassifier>();
+  /** The danger words of those languages as skeletons. */
+  private readonly skeletonDanger = new Map<NluLanguage, DangerWords>();
   /** The cues of those languages with their words as skeletons (skeletonCue). */
   private readonly skeletonCues = new Map<NluLanguage, Cue[]>();
   /** Cues by the words of one of their groups that has only plain words: a message without one of them cannot match. */
@@ -501,6 +509,8 @@ export class SafetyScreen {
     for (const { text, language } of options.ordinary ?? []) examples.push({ text, label: 'ordinary', language });
     this.classifier = new NgramClassifier(examples);
     for (const lng of SKELETON_LANGUAGES) {
+      const sk = this.danger?.inSkeletons(lng, SKELETON_WORD_MIN);
+      if (sk) this.skeletonDanger.set(lng, sk);
       this.skeletons.set(lng, new NgramClassifier(examples.filter((e) => e.language === lng).map((e) => ({ text: skeleton(fold(e.text), lng), label: e.label }))));
     }
     // Words of the ordinary examples are spelt as people write them: not typos of a cue word ("cooking" is not "choking").
@@ -703,14 +713,23 @@ export class SafetyScreen {
       if (!cueHit.cue.weak && emergency >= ordinary) return { alarm: hit };
       if (!found.borderline) return { borderline: hit };
     }
-    if (tokens.length < CLASSIFIER_ALARM_WORDS) return undefined;
+    // Else a danger word of the language (danger.json) by skeleton asks, when the skeleton examples find the
+    // message about as like an emergency as an ordinary message.
+    const dangerWord = (): SafetyAssessment | undefined => {
+      if (found.borderline) return undefined;
+      const strongest = this.skeletonDanger.get(language)?.strongest(skeleton(folded, language));
+      const emergency = ranked.find((r) => r.label !== 'ordinary')?.score ?? 0;
+      if (!strongest || emergency < ordinary - SKELETON_DANGER_MARGIN) return undefined;
+      return { borderline: { category: CATEGORY_OF[strongest.kind], kind: strongest.kind, language, via: 'words' } };
+    };
+    if (tokens.length < CLASSIFIER_ALARM_WORDS) return dangerWord();
     const top = ranked[0];
-    if (!top || top.label === 'ordinary') return undefined;
+    if (!top || top.label === 'ordinary') return dangerWord();
     const kind = top.label as SafetyKind;
     const hit: SafetyHit = { category: CATEGORY_OF[kind], kind, language, via: 'classifier', score: Math.round(top.score * 1000) / 1000 };
     if (top.score >= SKELETON_ALARM && top.score >= ordinary + SKELETON_MARGIN) return { alarm: hit };
     if (!found.borderline && top.score >= SKELETON_ASK && top.score >= ordinary + SKELETON_MARGIN) return { borderline: hit };
-    return undefined;
+    return dangerWord();
   }
 
   /** Whether each group's first words are among the message's words (a cheap test before cueMatches). */

@@ -1,3 +1,4 @@
+import { fold } from './fold';
 import type { NluLanguage } from './languages';
 
 /** The languages the bot understands whose own script is not Latin: typed in Latin letters, they are also read by skeleton. */
@@ -113,4 +114,30 @@ export function skeletonOfWord(word: string, language?: NluLanguage): string {
   // vowel (Arabic ة, Farsi ه) that Latin writers leave out.
   out = out.replace(/ts/g, 's');
   return out.length > 1 && out.endsWith('h') ? out.slice(0, -1) : out;
+}
+
+/**
+ * Word lists (topics.json, danger.json syntax) with their words as consonant skeletons, for the
+ * language typed in Latin letters: "طبيب" (doctor) is "tbb", as "tabib" is. Entries in Latin letters
+ * are left out (they are matched as written), and so are entries with a word of fewer than `min`
+ * consonants.
+ */
+export function skeletonWordLists<L extends string>(lists: Partial<Record<L, string[]>>, language: NluLanguage, min: number): Partial<Record<L, string[]>> {
+  const out: Partial<Record<L, string[]>> = {};
+  for (const [label, entries] of Object.entries(lists) as [L, string[] | undefined][]) {
+    const converted: string[] = [];
+    for (const raw of entries ?? []) {
+      const cue = raw.trim().startsWith('^') ? '^' : '';
+      const parts = raw.trim().replace(/^\^/, '').split(/\s+/).map((part) => {
+        if (part.startsWith('#')) return part;
+        if (/\p{Script=Latin}/u.test(part)) return undefined;
+        const mark = /^[=*]/.test(part) ? part[0] : '';
+        const word = skeletonOfWord(fold(part.slice(mark.length)), language);
+        return word.length >= min ? mark + word : undefined;
+      });
+      if (parts.every((p) => p !== undefined)) converted.push(cue + parts.join(' '));
+    }
+    if (converted.length > 0) out[label] = converted;
+  }
+  return out;
 }

@@ -75,6 +75,8 @@ describe('safety screen: a language of another script typed in Latin letters', (
       ['wa7ed 3am ykasser el bab w bdo yfout', 'ar'],
       ['3am yetla3 dakhan men el shaqqa', 'ar'],
       ['bacheh mavad shooyande khord', 'fa'],
+      // only a Tigrinya danger word (danger.json) by skeleton: "burning"
+      ['gezana bhawi tetaqatila', 'ti'],
     ] as const) {
       const a = screen.assess(text, [language]);
       expect(a.alarm !== undefined || a.borderline !== undefined, text).to.equal(true);

@@ -16,7 +16,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'dev-intD': [284, 0, 0, 0], // of 292 intent, 0 emergencies, 292 ordinary
   'dev-intE1': [381, 0, 0, 2], // of 386 intent, 0 emergencies, 386 ordinary
   'dev-intG2': [353, 20, 20, 0], // of 358 intent, 20 emergencies, 370 ordinary
-  'dev-lead12i': [284, 273, 286, 1], // of 293 intent, 293 emergencies, 408 ordinary
+  'dev-lead12i': [284, 273, 287, 1], // of 293 intent, 293 emergencies, 408 ordinary
   'dev-safeC': [0, 160, 160, 0], // of 0 intent, 160 emergencies, 75 ordinary
   'dev-safeCore': [0, 120, 129, 0], // of 0 intent, 130 emergencies, 113 ordinary
   'dev-safeD': [0, 148, 150, 0], // of 0 intent, 150 emergencies, 180 ordinary
@@ -63,13 +63,13 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-safeE3': [0, 63, 63, 1], // of 0 intent, 63 emergencies, 30 ordinary
   'probe-safeE4': [0, 46, 47, 0], // of 0 intent, 48 emergencies, 20 ordinary
   'probe-safeF1': [36, 36, 39, 0], // of 39 intent, 39 emergencies, 63 ordinary
-  'probe-safeF2': [26, 24, 24, 0], // of 26 intent, 26 emergencies, 42 ordinary
+  'probe-safeF2': [26, 24, 25, 0], // of 26 intent, 26 emergencies, 42 ordinary
   'probe-safeF3': [36, 38, 39, 1], // of 39 intent, 39 emergencies, 63 ordinary
   'probe-safeF4': [28, 24, 24, 0], // of 28 intent, 26 emergencies, 44 ordinary
   'probe-safeG3': [34, 41, 44, 0], // of 39 intent, 45 emergencies, 63 ordinary
   'probe-tunAr': [17, 15, 16, 0], // of 17 intent, 16 emergencies, 22 ordinary
   'probe-tunArFaPs4': [47, 60, 61, 0], // of 48 intent, 61 emergencies, 72 ordinary
-  'probe-tunArFaPs5': [43, 39, 46, 0], // of 48 intent, 60 emergencies, 72 ordinary
+  'probe-tunArFaPs5': [43, 39, 47, 0], // of 48 intent, 60 emergencies, 72 ordinary
   'probe-tunArSo3': [32, 40, 42, 1], // of 32 intent, 42 emergencies, 56 ordinary
   'probe-tunDaEnDe': [42, 38, 42, 1], // of 45 intent, 42 emergencies, 63 ordinary
   'probe-tunEuro4': [72, 98, 99, 1], // of 75 intent, 100 emergencies, 115 ordinary
@@ -81,7 +81,7 @@ const REACHED: Record<string, [intent: number, atOnce: number, caught: number, f
   'probe-tunTi3': [18, 20, 22, 0], // of 18 intent, 23 emergencies, 30 ordinary
   'probe-tunTiSo': [29, 26, 30, 0], // of 33 intent, 30 emergencies, 43 ordinary
   'probe-tunTiSo4': [35, 40, 40, 1], // of 35 intent, 40 emergencies, 51 ordinary
-  'probe-tunTiSo5': [26, 28, 32, 3], // of 32 intent, 40 emergencies, 48 ordinary
+  'probe-tunTiSo5': [26, 28, 34, 3], // of 32 intent, 40 emergencies, 48 ordinary
   'probe-tunUkRu': [30, 31, 32, 0], // of 32 intent, 32 emergencies, 40 ordinary
 };
 
