@@ -683,16 +683,15 @@ export class SafetyScreen {
   /**
    * "darabni zawji" (he hit me, Arabic in Latin letters) shares few letters with "ضربني زوجي", but the
    * same consonant skeleton. Only for someone whose language (preferred) has another script, writing in
-   * Latin letters, in a message of CLASSIFIER_ALARM_WORDS words or more that holds no look-alike; the
-   * reply is in that language. It raises the reply at once or asks as the classifier does, with its own
-   * thresholds.
+   * Latin letters, in a message that holds no look-alike; the reply is in that language. The language's
+   * cues, then its examples (messages of CLASSIFIER_ALARM_WORDS words or more), then its danger words.
    */
   private assessSkeleton(text: string, preferred: string[], found: SafetyAssessment, { tokens, trapped, sentence }: Reading): SafetyAssessment | undefined {
     const language = preferred.find(isSkeletonLanguage);
     if (!language || trapped) return undefined;
-    const folded = fold(text);
-    if (!inLatinLetters(folded)) return undefined;
+    if (!inLatinLetters(fold(text))) return undefined;
     const forms = tokens.map((t) => [skeletonOfWord(t, language)]);
+    const asSkeleton = forms.map(([f]) => f).filter((f) => f !== '').join(' ');
     let cueHit: { cue: Cue; rank: number } | undefined;
     for (const cue of this.skeletonCues.get(language) ?? []) {
       if (cue.short && tokens.length > SHORT_MESSAGE) continue;
@@ -702,14 +701,14 @@ export class SafetyScreen {
       const rank = cue.groups.length * 2 + Math.min(covered, 9) * 0.05 - (cue.weak ? 10 : 0);
       if (!cueHit || rank > cueHit.rank) cueHit = { cue, rank };
     }
-    const ranked = this.skeletons.get(language)!.rank(skeleton(folded, language));
+    const ranked = this.skeletons.get(language)!.rank(asSkeleton);
     const ordinary = ranked.find((r) => r.label === 'ordinary')?.score ?? 0;
+    const emergency = ranked.find((r) => r.label !== 'ordinary')?.score ?? 0;
     if (cueHit) {
       const hit: SafetyHit = { category: CATEGORY_OF[cueHit.cue.kind], kind: cueHit.cue.kind, language, via: 'lexicon', rule: `${language} in Latin letters: ${cueHit.cue.source}` };
       // Skeletons of unlike words can meet (Farsi "kharidam", I bought, and "khordam", I ate, are both "hrdm"):
       // a cue raises the reply at once only when the skeleton examples, too, find the message no less like an
       // emergency than an ordinary message; else it asks.
-      const emergency = ranked.find((r) => r.label !== 'ordinary')?.score ?? 0;
       if (!cueHit.cue.weak && emergency >= ordinary) return { alarm: hit };
       if (!found.borderline) return { borderline: hit };
     }
@@ -717,8 +716,7 @@ export class SafetyScreen {
     // message about as like an emergency as an ordinary message.
     const dangerWord = (): SafetyAssessment | undefined => {
       if (found.borderline) return undefined;
-      const strongest = this.skeletonDanger.get(language)?.strongest(skeleton(folded, language));
-      const emergency = ranked.find((r) => r.label !== 'ordinary')?.score ?? 0;
+      const strongest = this.skeletonDanger.get(language)?.strongest(asSkeleton);
       if (!strongest || emergency < ordinary - SKELETON_DANGER_MARGIN) return undefined;
       return { borderline: { category: CATEGORY_OF[strongest.kind], kind: strongest.kind, language, via: 'words' } };
     };

@@ -21,8 +21,8 @@ export function inLatinLetters(folded: string): boolean {
  *
  * Vowels are dropped (Arabic script writes few, Ethiopic writes them inside the syllable, Latin
  * spellings disagree on them), and consonants people spell differently fall together: k, q, g, gh
- * and their letters; h, kh, x and Arabizi 5 and 7; sh, ch and their letters; b and p; the glottal
- * stop and ʿayn (Arabizi 2 and 3) vanish. The skeleton is for matching only, never shown.
+ * and their letters; h, kh, x and Arabizi 5 and 7; s with sh, ch and their letters; b and p; the
+ * glottal stop and ʿayn (Arabizi 2 and 3) vanish. The skeleton is for matching only, never shown.
  */
 export function skeleton(folded: string, language?: NluLanguage): string {
   return folded
@@ -112,7 +112,9 @@ export function skeletonOfWord(word: string, language?: NluLanguage): string {
   }
   // "ts" is one sound written with one letter (ц, ጸ) or two ("ться", "ts"); a word-final h is often a
   // vowel (Arabic ة, Farsi ه) that Latin writers leave out.
-  out = out.replace(/ts/g, 's');
+  // Then sh (S until here, so that "tS" is not read as ts) joins s: a skeleton is lower case, as folded text
+  // is, so the word lists and the classifier, which fold again, see it unchanged.
+  out = out.replace(/ts/g, 's').toLowerCase();
   return out.length > 1 && out.endsWith('h') ? out.slice(0, -1) : out;
 }
 

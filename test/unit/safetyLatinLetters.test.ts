@@ -1,8 +1,12 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCALES_DIR } from '../../src/i18n';
+import { DangerWords } from '../../src/nlu/dangerWords';
 import { fold } from '../../src/nlu/fold';
 import type { NluLanguage } from '../../src/nlu/languages';
 import { SafetyScreen } from '../../src/nlu/safety';
-import { skeleton } from '../../src/nlu/skeleton';
+import { SKELETON_LANGUAGES, skeleton } from '../../src/nlu/skeleton';
 
 /** Consonant skeletons (src/nlu/skeleton.ts): one form for a word in its own script and as typed in Latin letters. */
 describe('consonant skeletons of words in their own script and in Latin letters', () => {
@@ -16,7 +20,7 @@ describe('consonant skeletons of words in their own script and in Latin letters'
   });
 
   it('Farsi and Pashto, as written and in Latin letters (Farsi ق is gh)', () => {
-    sameSkeleton('fa', 'tS', 'آتش', 'atesh', 'atash', 'aatish');
+    sameSkeleton('fa', 'ts', 'آتش', 'atesh', 'atash', 'aatish');
     sameSkeleton('fa', 'hrs', 'قرص', 'ghors', 'ghurs');
     sameSkeleton('ps', 'sht', 'سخت', 'sakht', 'sakhth');
   });
@@ -113,5 +117,26 @@ describe('safety screen: Latin letters in the language the message was identifie
   it('reads them by skeleton in that language when the user\'s own is another, and answers in it', () => {
     expect(screen.assess('moy muzh ugrozhayet mne nozhom', ['da', 'ru']).alarm?.language).to.equal('ru');
     expect(screen.assess('moy muzh ugrozhayet mne nozhom', ['da']).alarm).to.equal(undefined);
+  });
+});
+
+describe('danger words (danger.json) of a language of another script, as skeletons', () => {
+  it('each one-word danger word is found in its own skeleton, also those with sh, ch or their letters (ش, ч, ሸ)', () => {
+    const danger = DangerWords.load();
+    for (const language of SKELETON_LANGUAGES) {
+      const asSkeletons = danger.inSkeletons(language, 3)!;
+      const lists = JSON.parse(readFileSync(join(LOCALES_DIR, language, 'danger.json'), 'utf8')) as Record<string, unknown>;
+      const missed: string[] = [];
+      for (const entries of Object.values(lists)) {
+        if (!Array.isArray(entries)) continue;
+        for (const entry of entries as string[]) {
+          if (/[\s=*#^]/.test(entry) || /\p{Script=Latin}/u.test(entry)) continue;
+          const word = skeleton(fold(entry), language);
+          if (word.length < 3) continue;
+          if (!asSkeletons.strongest(word)) missed.push(entry);
+        }
+      }
+      expect(missed, language).to.deep.equal([]);
+    }
   });
 });
